@@ -1,0 +1,122 @@
+import { Type } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
+
+/** The one durable topic exchange every service publishes its domain events to. */
+export const EVENTS_EXCHANGE = 'marketshare.events';
+
+/**
+ * Event types. Each type is also the routing key it is published with, so consumers bind
+ * queues to exactly these strings (or topic patterns over them, e.g. `order.*`).
+ */
+export const EventTypes = {
+  AccountCreated: 'account.created',
+  AccountPasswordResetRequested: 'account.password_reset_requested',
+  OrderCreated: 'order.created',
+  OrderStatusChanged: 'order.status_changed',
+  ReviewCreated: 'review.created',
+  ProductImageUploaded: 'product.image_uploaded',
+} as const;
+
+export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
+
+/** Routing keys are the event types; the alias documents intent at binding sites. */
+export const RoutingKeys = EventTypes;
+
+// Payloads tolerate unknown properties on purpose: producers may add fields before every
+// consumer knows them, and an additive change must not dead-letter events.
+
+export const AccountRoleSchema = Type.Union([Type.Literal('seller'), Type.Literal('consumer')]);
+
+export const AccountCreatedSchema = Type.Object({
+  accountId: Type.String({ minLength: 1 }),
+  email: Type.String({ format: 'email' }),
+  username: Type.String({ minLength: 1 }),
+  companyName: Type.String({ minLength: 1 }),
+  role: AccountRoleSchema,
+});
+export type AccountCreated = Static<typeof AccountCreatedSchema>;
+
+export const AccountPasswordResetRequestedSchema = Type.Object({
+  accountId: Type.String({ minLength: 1 }),
+  email: Type.String({ format: 'email' }),
+  username: Type.String({ minLength: 1 }),
+  companyName: Type.String({ minLength: 1 }),
+  resetUrl: Type.String({ format: 'uri' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+export type AccountPasswordResetRequested = Static<typeof AccountPasswordResetRequestedSchema>;
+
+export const OrderStatusSchema = Type.Union([
+  Type.Literal('RECEIVED'),
+  Type.Literal('IN_DELIVERY'),
+  Type.Literal('DELIVERED'),
+  Type.Literal('CANCELLED'),
+  Type.Literal('REJECTED'),
+  Type.Literal('OUT_OF_STOCK'),
+]);
+export type OrderStatus = Static<typeof OrderStatusSchema>;
+
+// The order, review and product payloads below are deliberately minimal; the issues that
+// build ms-orders and ms-products refine them (additively, see the note above).
+
+export const OrderItemSchema = Type.Object({
+  productId: Type.String({ minLength: 1 }),
+  name: Type.String(),
+  quantity: Type.Integer({ minimum: 1 }),
+  unitPriceMinor: Type.Integer({ minimum: 0 }),
+});
+
+export const OrderCreatedSchema = Type.Object({
+  orderId: Type.String({ minLength: 1 }),
+  consumerId: Type.String({ minLength: 1 }),
+  sellerId: Type.String({ minLength: 1 }),
+  status: OrderStatusSchema,
+  totalMinor: Type.Integer({ minimum: 0 }),
+  currency: Type.String({ minLength: 3, maxLength: 3 }),
+  items: Type.Array(OrderItemSchema),
+});
+export type OrderCreated = Static<typeof OrderCreatedSchema>;
+
+export const OrderStatusChangedSchema = Type.Object({
+  orderId: Type.String({ minLength: 1 }),
+  consumerId: Type.String({ minLength: 1 }),
+  sellerId: Type.String({ minLength: 1 }),
+  from: OrderStatusSchema,
+  to: OrderStatusSchema,
+  changedAt: Type.String({ format: 'date-time' }),
+});
+export type OrderStatusChanged = Static<typeof OrderStatusChangedSchema>;
+
+export const ReviewCreatedSchema = Type.Object({
+  reviewId: Type.String({ minLength: 1 }),
+  productId: Type.String({ minLength: 1 }),
+  consumerId: Type.String({ minLength: 1 }),
+  rating: Type.Integer({ minimum: 1, maximum: 5 }),
+});
+export type ReviewCreated = Static<typeof ReviewCreatedSchema>;
+
+export const ProductImageUploadedSchema = Type.Object({
+  productId: Type.String({ minLength: 1 }),
+  imageId: Type.String({ minLength: 1 }),
+  sellerId: Type.String({ minLength: 1 }),
+  contentType: Type.String({ minLength: 1 }),
+});
+export type ProductImageUploaded = Static<typeof ProductImageUploadedSchema>;
+
+/** Payload schema per event type: the single place a new event is registered. */
+export const EventPayloadSchemas = {
+  [EventTypes.AccountCreated]: AccountCreatedSchema,
+  [EventTypes.AccountPasswordResetRequested]: AccountPasswordResetRequestedSchema,
+  [EventTypes.OrderCreated]: OrderCreatedSchema,
+  [EventTypes.OrderStatusChanged]: OrderStatusChangedSchema,
+  [EventTypes.ReviewCreated]: ReviewCreatedSchema,
+  [EventTypes.ProductImageUploaded]: ProductImageUploadedSchema,
+} satisfies Record<EventType, TSchema>;
+
+export type EventPayloads = { [K in EventType]: Static<(typeof EventPayloadSchemas)[K]> };
+
+const knownTypes: ReadonlySet<string> = new Set(Object.values(EventTypes));
+
+export function isKnownEventType(type: string): type is EventType {
+  return knownTypes.has(type);
+}

@@ -1,0 +1,105 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import { authorize, type AuthPolicy } from '../auth/guards.js';
+import type { TokenVerifier } from '../auth/jwks-verifier.js';
+import type { Principal } from '../auth/principal.js';
+import { validationFailed } from '../errors.js';
+import { checkSchema } from '../validation.js';
+import { readBody, type BodyFormat } from './body.js';
+import type { AppContext } from './context.js';
+import type { RateLimiter } from './rate-limit.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Maybe<S extends TSchema | undefined> = S extends TSchema ? Static<S> : undefined;
+
+export interface RouteInput<B extends TSchema | undefined, Q extends TSchema | undefined, P extends TSchema | undefined> {
+  body: Maybe<B>;
+  query: Maybe<Q>;
+  params: Maybe<P>;
+  principal: Principal | undefined;
+  ctx: AppContext;
+}
+
+/** What a handler returns; a handler that streams sets ctx.body itself and returns nothing. */
+export interface RouteResult {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: TSchema;
+  contentType?: string;
+}
+
+export interface RouteSpec<B extends TSchema | undefined, Q extends TSchema | undefined, P extends TSchema | undefined> {
+  method: HttpMethod;
+  /** Koa-router path template, e.g. `/api/users/:id`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tags?: string[];
+  auth: AuthPolicy;
+  rateLimit?: RateLimiter;
+  body?: B;
+  bodyFormat?: BodyFormat;
+  bodyLimitBytes?: number;
+  query?: Q;
+  params?: P;
+  responses: Record<number, ResponseSpec>;
+  /** Hidden routes (internal service-to-service) are still validated but left out of OpenAPI. */
+  internal?: boolean;
+  handler: (input: RouteInput<B, Q, P>) => Promise<RouteResult | void>;
+}
+
+/** A route with its types erased, ready to be mounted. */
+export interface Route {
+  spec: RouteSpec<TSchema | undefined, TSchema | undefined, TSchema | undefined>;
+  run(ctx: AppContext, deps: { verifier: TokenVerifier | undefined; bodyLimitBytes: number }): Promise<void>;
+}
+
+function parsePart<S extends TSchema | undefined>(schema: S, value: unknown, prefix: string, coerce: boolean) {
+  if (schema === undefined) return { value: undefined, problems: [] };
+  const result = checkSchema(schema, value, { coerce, fieldPrefix: prefix });
+  return result.ok ? { value: result.value, problems: [] } : { value: undefined, problems: result.problems };
+}
+
+/**
+ * Declares a route. Its chain is fixed: rate limit → authenticate/authorize → parse and
+ * validate (params, query, body) → handler → present.
+ */
+export function defineRoute<
+  B extends TSchema | undefined = undefined,
+  Q extends TSchema | undefined = undefined,
+  P extends TSchema | undefined = undefined,
+>(spec: RouteSpec<B, Q, P>): Route {
+  const run: Route['run'] = async (ctx, deps) => {
+    ctx.state.routeTemplate = spec.path;
+    spec.rateLimit?.hit(ctx);
+    const principal = await authorize(ctx, spec.auth, deps.verifier);
+    if (principal) ctx.state.principal = principal;
+    const params = parsePart(spec.params, { ...ctx.params }, 'params', true);
+    const query = parsePart(spec.query, { ...ctx.query }, 'query', true);
+    let rawBody: unknown;
+    if (spec.body !== undefined) {
+      rawBody = await readBody(ctx, spec.bodyFormat ?? 'json', spec.bodyLimitBytes ?? deps.bodyLimitBytes);
+    }
+    const body = parsePart(spec.body, rawBody, '', spec.bodyFormat === 'form');
+    const problems = [...params.problems, ...query.problems, ...body.problems];
+    if (problems.length > 0) throw validationFailed(problems);
+    const result = await spec.handler({
+      // The values were produced by checkSchema for exactly these schemas (or are undefined without one).
+      body: body.value as Maybe<B>,
+      query: query.value as Maybe<Q>,
+      params: params.value as Maybe<P>,
+      principal,
+      ctx,
+    });
+    if (!result) return;
+    for (const [name, value] of Object.entries(result.headers ?? {})) ctx.set(name, value);
+    ctx.status = result.status ?? (result.body === undefined ? 204 : 200);
+    if (result.body !== undefined) ctx.body = result.body;
+  };
+  // The generic parameters only narrow what the handler sees; the stored spec is the same object.
+  return { spec: spec as unknown as Route['spec'], run };
+}

@@ -1,0 +1,73 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { TokenVerifier } from '../auth/jwks-verifier.js';
+import { HttpProblem } from '../errors.js';
+import type { AppContext, AppState } from './context.js';
+import { errorHandler } from './error-handler.js';
+import { healthEndpoints, type ReadinessChecks } from './health.js';
+import { httpMetrics, type ServiceMetrics } from './metrics.js';
+import { buildOpenApi } from './openapi.js';
+import { requestContext } from './request-context.js';
+import type { Route } from './route.js';
+
+export interface ServiceAppOptions {
+  /** Short name used in the OpenAPI path: `/api/<apiName>/openapi.json`. */
+  apiName: string;
+  title: string;
+  version?: string;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  routes: Route[];
+  verifier: TokenVerifier | undefined;
+  readiness: ReadinessChecks;
+  bodyLimitBytes: number;
+  /** Set by the server during graceful shutdown so /readyz fails and the load balancer drains us. */
+  isShuttingDown?: () => boolean;
+  /** Trust X-Forwarded-For from the gateway (ctx.ip is then the client's address). */
+  trustProxy?: boolean;
+}
+
+/**
+ * The Koa app every service builds: request id and logs, RED metrics, one error handler,
+ * health probes, `/metrics`, the OpenAPI document, then the service's routes. It never
+ * listens: tests drive it directly and `server.ts` owns the process concerns.
+ */
+export function createServiceApp(options: ServiceAppOptions): Koa<AppState> {
+  const app = new Koa<AppState>({ proxy: options.trustProxy ?? true });
+  app.silent = true;
+  const router = new Router<AppState>();
+  const deps = { verifier: options.verifier, bodyLimitBytes: options.bodyLimitBytes };
+
+  for (const route of options.routes) {
+    router.register(route.spec.path, [route.spec.method.toUpperCase()], (ctx: AppContext) => route.run(ctx, deps));
+  }
+  const openApiPath = `/api/${options.apiName}/openapi.json`;
+  const document = buildOpenApi(
+    { title: options.title, version: options.version ?? '0.1.0' },
+    options.routes,
+  );
+  router.get(openApiPath, (ctx: AppContext) => {
+    ctx.state.routeTemplate = openApiPath;
+    ctx.body = document;
+  });
+  router.get('/metrics', async (ctx: AppContext) => {
+    ctx.state.routeTemplate = '/metrics';
+    ctx.type = options.metrics.registry.contentType;
+    ctx.body = await options.metrics.registry.metrics();
+  });
+
+  app.use(requestContext(options.logger));
+  app.use(httpMetrics(options.metrics));
+  app.use(errorHandler());
+  app.use(healthEndpoints(options.readiness, options.isShuttingDown ?? (() => false)));
+  app.use(router.routes());
+  app.use(
+    router.allowedMethods({
+      throw: true,
+      methodNotAllowed: () => new HttpProblem(405, 'method_not_allowed', 'This method is not allowed here.'),
+      notImplemented: () => new HttpProblem(501, 'not_implemented', 'This method is not implemented.'),
+    }),
+  );
+  return app;
+}

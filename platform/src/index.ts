@@ -1,0 +1,18 @@
+export * from './config.js';
+export * from './errors.js';
+export * from './logger.js';
+export * from './validation.js';
+export * from './server.js';
+export * from './internal-client.js';
+export * from './auth/principal.js';
+export * from './auth/jwks-verifier.js';
+export * from './auth/guards.js';
+export * from './http/context.js';
+export * from './http/route.js';
+export * from './http/rate-limit.js';
+export * from './http/metrics.js';
+export * from './http/health.js';
+export * from './http/openapi.js';
+export * from './http/service-app.js';
+export { Type } from '@sinclair/typebox';
+export type { Static, TSchema, TObject } from '@sinclair/typebox';

@@ -1,0 +1,6 @@
+export * from './token-issuer.js';
+export * from './ports.js';
+export * from './mysql-db.js';
+export * from './rabbit.js';
+export * from './smtp.js';
+export * from './http.js';

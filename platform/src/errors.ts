@@ -43,7 +43,8 @@ export const badRequest = (code: string, detail: string, errors?: FieldProblem[]
 export const validationFailed = (errors: FieldProblem[]) =>
   new HttpProblem(400, 'validation_failed', 'The request is invalid.', { errors });
 
-export const notFound = (detail = 'The resource does not exist.') => new HttpProblem(404, 'not_found', detail);
+export const notFound = (detail = 'The resource does not exist.') =>
+  new HttpProblem(404, 'not_found', detail);
 
 export const conflict = (code: string, detail: string) => new HttpProblem(409, code, detail);
 

@@ -20,7 +20,8 @@ export function startTelemetry(serviceName: string): void {
     ...(exporting ? { traceExporter: new OTLPTraceExporter() } : { spanProcessors: [] }),
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url ?? ''),
+        ignoreIncomingRequestHook: (request) =>
+          ['/healthz', '/readyz', '/metrics'].includes(request.url ?? ''),
       }),
       new KoaInstrumentation(),
       new MySQL2Instrumentation(),

@@ -76,8 +76,7 @@ export function toFieldProblems(errors: ErrorObject[] | null | undefined, prefix
 }
 
 export type CheckResult<S extends TSchema> =
-  | { ok: true; value: Static<S> }
-  | { ok: false; problems: FieldProblem[] };
+  { ok: true; value: Static<S> } | { ok: false; problems: FieldProblem[] };
 
 /**
  * Validates (and, when coercing, converts in place) a value against a TypeBox schema.

@@ -16,8 +16,12 @@ function unauthorized(description: string | undefined): HttpProblem {
     description === undefined
       ? `Bearer realm="${REALM}"`
       : `Bearer realm="${REALM}", error="invalid_token", error_description="${description}"`;
-  return new HttpProblem(401, description === undefined ? 'unauthenticated' : 'invalid_token',
-    description ?? 'An access token is required.', { headers: { 'WWW-Authenticate': challenge } });
+  return new HttpProblem(
+    401,
+    description === undefined ? 'unauthenticated' : 'invalid_token',
+    description ?? 'An access token is required.',
+    { headers: { 'WWW-Authenticate': challenge } },
+  );
 }
 
 function bearerToken(ctx: AppContext): string | undefined | null {

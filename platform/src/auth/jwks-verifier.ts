@@ -32,9 +32,7 @@ interface CachedKey {
 }
 
 function isJwkList(value: unknown): value is { keys: (JsonWebKey & { kid?: unknown; alg?: unknown })[] } {
-  return (
-    typeof value === 'object' && value !== null && Array.isArray(Reflect.get(value, 'keys'))
-  );
+  return typeof value === 'object' && value !== null && Array.isArray(Reflect.get(value, 'keys'));
 }
 
 /**

@@ -33,7 +33,9 @@ export function healthEndpoints(checks: ReadinessChecks, isShuttingDown: () => b
     if (ctx.path !== '/readyz') return next();
     ctx.state.routeTemplate = '/readyz';
     const results = Object.fromEntries(
-      await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await runCheck(check, 2_000)])),
+      await Promise.all(
+        Object.entries(checks).map(async ([name, check]) => [name, await runCheck(check, 2_000)]),
+      ),
     );
     const ready = !isShuttingDown() && Object.values(results).every((result) => result === 'ok');
     ctx.status = ready ? 200 : 503;

@@ -2,7 +2,9 @@ import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AppMiddleware } from './context.js';
 
 /** OpenTelemetry's recommended buckets for http.server.request.duration, in seconds. */
-export const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+export const HTTP_DURATION_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+];
 
 export interface ServiceMetrics {
   registry: Registry;
@@ -10,7 +12,10 @@ export interface ServiceMetrics {
 }
 
 /** One registry per app, never the global one: several apps share a process in tests. */
-export function createServiceMetrics(service: string, options: { defaultMetrics?: boolean } = {}): ServiceMetrics {
+export function createServiceMetrics(
+  service: string,
+  options: { defaultMetrics?: boolean } = {},
+): ServiceMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
@@ -31,7 +36,11 @@ export function httpMetrics(metrics: ServiceMetrics): AppMiddleware {
       await next();
     } finally {
       if (ctx.path !== '/metrics') {
-        stopTimer({ method: ctx.method, route: ctx.state.routeTemplate ?? 'unmatched', status_code: ctx.status });
+        stopTimer({
+          method: ctx.method,
+          route: ctx.state.routeTemplate ?? 'unmatched',
+          status_code: ctx.status,
+        });
       }
     }
   };

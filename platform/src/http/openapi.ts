@@ -31,7 +31,10 @@ function securityFor(route: Route): JsonObject[] | undefined {
 }
 
 /** Builds the OpenAPI 3.1 document from the very schemas that validate requests. */
-export function buildOpenApi(info: { title: string; version: string; description?: string }, routes: Route[]) {
+export function buildOpenApi(
+  info: { title: string; version: string; description?: string },
+  routes: Route[],
+) {
   const paths: Record<string, Record<string, JsonObject>> = {};
   for (const route of routes) {
     const { spec } = route;
@@ -49,7 +52,11 @@ export function buildOpenApi(info: { title: string; version: string; description
           {
             description: response.description,
             ...(response.schema
-              ? { content: { [response.contentType ?? 'application/json']: { schema: plain(response.schema) } } }
+              ? {
+                  content: {
+                    [response.contentType ?? 'application/json']: { schema: plain(response.schema) },
+                  },
+                }
               : {}),
           },
         ]),
@@ -79,7 +86,10 @@ export function buildOpenApi(info: { title: string; version: string; description
             detail: { type: 'string' },
             errors: {
               type: 'array',
-              items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+              items: {
+                type: 'object',
+                properties: { field: { type: 'string' }, message: { type: 'string' } },
+              },
             },
           },
         },

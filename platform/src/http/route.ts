@@ -11,7 +11,11 @@ import type { RateLimiter } from './rate-limit.js';
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Maybe<S extends TSchema | undefined> = S extends TSchema ? Static<S> : undefined;
 
-export interface RouteInput<B extends TSchema | undefined, Q extends TSchema | undefined, P extends TSchema | undefined> {
+export interface RouteInput<
+  B extends TSchema | undefined,
+  Q extends TSchema | undefined,
+  P extends TSchema | undefined,
+> {
   body: Maybe<B>;
   query: Maybe<Q>;
   params: Maybe<P>;
@@ -32,7 +36,11 @@ export interface ResponseSpec {
   contentType?: string;
 }
 
-export interface RouteSpec<B extends TSchema | undefined, Q extends TSchema | undefined, P extends TSchema | undefined> {
+export interface RouteSpec<
+  B extends TSchema | undefined,
+  Q extends TSchema | undefined,
+  P extends TSchema | undefined,
+> {
   method: HttpMethod;
   /** Koa-router path template, e.g. `/api/users/:id`. */
   path: string;
@@ -49,7 +57,7 @@ export interface RouteSpec<B extends TSchema | undefined, Q extends TSchema | un
   responses: Record<number, ResponseSpec>;
   /** Hidden routes (internal service-to-service) are still validated but left out of OpenAPI. */
   internal?: boolean;
-  handler: (input: RouteInput<B, Q, P>) => Promise<RouteResult | void>;
+  handler: (input: RouteInput<B, Q, P>) => Promise<RouteResult | undefined>;
 }
 
 /** A route with its types erased, ready to be mounted. */
@@ -58,7 +66,12 @@ export interface Route {
   run(ctx: AppContext, deps: { verifier: TokenVerifier | undefined; bodyLimitBytes: number }): Promise<void>;
 }
 
-function parsePart<S extends TSchema | undefined>(schema: S, value: unknown, prefix: string, coerce: boolean) {
+function parsePart<S extends TSchema | undefined>(
+  schema: S,
+  value: unknown,
+  prefix: string,
+  coerce: boolean,
+) {
   if (schema === undefined) return { value: undefined, problems: [] };
   const result = checkSchema(schema, value, { coerce, fieldPrefix: prefix });
   return result.ok ? { value: result.value, problems: [] } : { value: undefined, problems: result.problems };

@@ -40,7 +40,9 @@ export function createServiceApp(options: ServiceAppOptions): Koa<AppState> {
   const deps = { verifier: options.verifier, bodyLimitBytes: options.bodyLimitBytes };
 
   for (const route of options.routes) {
-    router.register(route.spec.path, [route.spec.method.toUpperCase()], (ctx: AppContext) => route.run(ctx, deps));
+    router.register(route.spec.path, [route.spec.method.toUpperCase()], (ctx: AppContext) =>
+      route.run(ctx, deps),
+    );
   }
   const openApiPath = `/api/${options.apiName}/openapi.json`;
   const document = buildOpenApi(

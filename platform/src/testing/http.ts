@@ -11,7 +11,12 @@ export interface JsonResponse {
 /** A small client for tests: JSON in, parsed JSON (or text) out. */
 export async function httpRequest(
   url: string,
-  init: { method?: string; headers?: Record<string, string>; json?: unknown; body?: string | URLSearchParams } = {},
+  init: {
+    method?: string;
+    headers?: Record<string, string>;
+    json?: unknown;
+    body?: string | URLSearchParams;
+  } = {},
 ): Promise<JsonResponse> {
   const headers: Record<string, string> = { ...init.headers };
   let body: string | URLSearchParams | undefined = init.body;

@@ -1,0 +1,18 @@
+export { RabbitConnection } from './connection.js';
+export type { RabbitConnectionOptions } from './connection.js';
+export type { BackoffOptions } from './backoff.js';
+export { EventPublisher } from './publisher.js';
+export type { EventPublisherOptions, PublishHeaders, PublishOptions } from './publisher.js';
+export { EventConsumer } from './consumer.js';
+export type { EventConsumerOptions, EventHandler, HandlerContext, IdempotencyStore } from './consumer.js';
+export {
+  PermanentFailure,
+  PublisherUnavailableError,
+  PublishNotConfirmedError,
+  UnroutableMessageError,
+} from './errors.js';
+export { messagingMetrics } from './metrics.js';
+export type { ConsumeOutcome, MessagingMetrics, PublishOutcome } from './metrics.js';
+export { ATTEMPT_HEADER } from './republish.js';
+export { deadLetterQueueName, retryQueueName } from './topology.js';
+export type { AmqpHeaders } from './tracing.js';

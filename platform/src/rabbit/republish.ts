@@ -1,0 +1,54 @@
+import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import type { AmqpHeaders } from './tracing.js';
+
+/** Header carrying which attempt (1-based) a delivery is. */
+export const ATTEMPT_HEADER = 'x-attempt';
+
+export function attemptOf(headers: AmqpHeaders): number {
+  const value = headers[ATTEMPT_HEADER];
+  const attempt = typeof value === 'number' ? value : Number(value);
+  return Number.isInteger(attempt) && attempt >= 1 ? attempt : 1;
+}
+
+// Set by the broker when it dead-letters from a retry queue; a client must not carry them
+// onto a new message, or each round trip would pile up a longer x-death history.
+const BROKER_OWNED_HEADERS = /^x-(death|first-death-|last-death-)/;
+
+export function copyHeaders(message: ConsumeMessage): AmqpHeaders {
+  const headers: AmqpHeaders = {};
+  for (const [key, value] of Object.entries(message.properties.headers ?? {})) {
+    if (!BROKER_OWNED_HEADERS.test(key)) headers[key] = value;
+  }
+  return headers;
+}
+
+/**
+ * Sends a copy of a delivered message straight to `queue` (through the default exchange)
+ * with the given headers, resolving on the broker's confirm. The original is acked only
+ * afterwards, so a crash in between duplicates a message instead of losing it.
+ */
+export function republish(
+  channel: ConfirmChannel,
+  queue: string,
+  message: ConsumeMessage,
+  headers: AmqpHeaders,
+): Promise<void> {
+  const { properties } = message;
+  const options: Options.Publish = {
+    persistent: true,
+    headers,
+    contentType: typeof properties.contentType === 'string' ? properties.contentType : undefined,
+    messageId: typeof properties.messageId === 'string' ? properties.messageId : undefined,
+    type: typeof properties.type === 'string' ? properties.type : undefined,
+    timestamp: typeof properties.timestamp === 'number' ? properties.timestamp : undefined,
+  };
+  return new Promise((resolve, reject) => {
+    try {
+      channel.sendToQueue(queue, message.content, options, (error: unknown) =>
+        error ? reject(new Error(`republish to ${queue} not confirmed`, { cause: error })) : resolve(),
+      );
+    } catch (error) {
+      reject(new Error(`republish to ${queue} failed`, { cause: error }));
+    }
+  });
+}

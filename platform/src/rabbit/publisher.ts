@@ -102,9 +102,12 @@ export class EventPublisher {
       parent,
     );
     const headers: PublishHeaders = { ...given };
-    propagation.inject(trace.setSpan(parent, span), headers);
+    const spanContext = trace.setSpan(parent, span);
+    propagation.inject(spanContext, headers);
     try {
-      await this.send(envelope, routingKey, headers);
+      // Sending inside the span's context keeps an amqplib auto-instrumentation (which
+      // re-injects from the active context) on this trace rather than the caller's.
+      await context.with(spanContext, () => this.send(envelope, routingKey, headers));
       this.count(routingKey, 'ack');
     } catch (error) {
       span.recordException(error instanceof Error ? error : String(error));

@@ -1,0 +1,77 @@
+/**
+ * node --import tsx scripts/stack/cli.ts start|stop|status|infra
+ *
+ * Settings come from the environment (see .env.example): ports, STACK_DIR, STACK_DB_PREFIX,
+ * STACK_VHOST, MONGO_URL, GATEWAY_TOKEN_RATE, LOG_LEVEL.
+ */
+import { ensureInfrastructure, stackStatus, startStack, stopStack } from './index.js';
+import type { StackInfo } from './index.js';
+
+const USAGE = 'usage: node --import tsx scripts/stack/cli.ts start|stop|status|infra [--keep-on-failure]';
+
+function printUrls(stack: StackInfo): void {
+  const { urls } = stack;
+  const lines = [
+    '',
+    'Marketshare is running:',
+    `  gateway            ${urls.gateway}`,
+    `  SMTP sink web UI   ${urls.smtpWeb}   (SMTP ${urls.smtp})`,
+    `  Prometheus         ${urls.prometheus}`,
+    `  HAProxy stats      ${urls.haproxyStats}   (metrics ${urls.haproxyMetrics})`,
+    `  MongoDB            ${urls.mongo}`,
+    ...Object.entries(urls.services).map(([name, url]) => `  ${name.padEnd(18)} ${url}`),
+    '',
+    `state, logs and secrets: ${stack.stateDir}   (stop with: npm stop)`,
+  ];
+  if (stack.skipped.length > 0) lines.push(`not built yet: ${stack.skipped.join(', ')}`);
+  console.log(lines.join('\n'));
+}
+
+async function status(): Promise<void> {
+  const current = await stackStatus();
+  console.log(`stack state: ${current.stateDir}`);
+  if (current.processes.length === 0) console.log('nothing started by this stack is recorded');
+  for (const proc of current.processes) {
+    const state = proc.alive ? 'running' : 'not running';
+    const pid = proc.pid === null ? '' : ` pid ${proc.pid}`;
+    console.log(
+      `  ${proc.name.padEnd(12)} ${state.padEnd(12)}${pid} ports ${proc.ports.join(',')}  log ${proc.log}`,
+    );
+  }
+  if (current.urls !== null && current.processes.some((proc) => proc.alive)) {
+    console.log(`gateway ${current.urls.gateway}  prometheus ${current.urls.prometheus}`);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...flags] = argv;
+  switch (command) {
+    case 'start': {
+      const stack = await startStack({ stopOnFailure: !flags.includes('--keep-on-failure') });
+      printUrls(stack);
+      return 0;
+    }
+    case 'stop':
+      await stopStack();
+      return 0;
+    case 'status':
+      await status();
+      return 0;
+    case 'infra':
+      await ensureInfrastructure();
+      return 0;
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`[stack] ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,246 @@
+/** startStack: infrastructure, databases, supporting processes, services, readiness. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  REPO_ROOT,
+  rabbitmqUrl,
+  readConfig,
+  resolvePorts,
+  resolveStateDir,
+  stackUrls,
+  standInMongoUrl,
+  validateDbPrefix,
+  validateVhost,
+  writeConfig,
+} from './config.js';
+import { GATEWAY, MONGO, PROMETHEUS, SMTP, waitForComponent } from './components.js';
+import type { Component } from './components.js';
+import { provisionDatabases } from './databases.js';
+import { ensureInfra, ensureVhost } from './infra.js';
+import { httpStatus, waitUntil } from './net.js';
+import { portConflicts } from './portcheck.js';
+import type { PortClaim } from './portcheck.js';
+import { isPidAlive, isRecordAlive, readRecord, readRecords, spawnDaemon, tailLog } from './procs.js';
+import { loadOrCreateSecrets } from './secrets.js';
+import { SERVICES, serviceEnv, serviceExists } from './services.js';
+import type { ServiceSpec } from './services.js';
+import { stopStack } from './stop.js';
+import { PORT_PURPOSES } from './types.js';
+import type { Logger, Ports, ProcessRecord, Secrets, StackConfig, StackContext, StackUrls } from './types.js';
+
+export interface StartOptions {
+  /** State dir (pids, logs, secrets, generated config); default $STACK_DIR or .local/stack. */
+  stateDir?: string;
+  /** The environment to read settings from; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Port overrides; win over the environment. */
+  ports?: Partial<Ports>;
+  /** Pick free random ports for every port not overridden (for isolated test stacks). */
+  randomPorts?: boolean;
+  /** Database name prefix; default $STACK_DB_PREFIX or ''. */
+  dbPrefix?: string;
+  /** RabbitMQ vhost of this stack; default $STACK_VHOST or the default vhost '/'. */
+  vhost?: string | null;
+  /** Only these services (by name) of the table; default all that exist. */
+  services?: string[];
+  /** Extra environment for every service (e.g. test settings); wins over the contract. */
+  serviceEnv?: Record<string, string>;
+  /** Bound on the wait for every /readyz; default 90 s. */
+  readyTimeoutMs?: number;
+  /** Stop what this call started when it fails; default true. */
+  stopOnFailure?: boolean;
+  log?: Logger;
+}
+
+export interface StackInfo {
+  stateDir: string;
+  ports: Ports;
+  urls: StackUrls;
+  dbPrefix: string;
+  vhost: string | null;
+  rabbitmqUrl: string;
+  mongoUrl: string;
+  secrets: Secrets;
+  /** Services running (started now or already running), in table order. */
+  services: string[];
+  /** Services in the table whose entry file does not exist yet. */
+  skipped: string[];
+  /** The contract environment given to each service. */
+  serviceEnv: Record<string, Record<string, string>>;
+}
+
+export class StackError extends Error {}
+
+const defaultLog: Logger = (message) => console.log(`[stack] ${message}`);
+
+async function resolveConfig(
+  stateDir: string,
+  options: StartOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<StackConfig> {
+  const previous = readConfig(stateDir);
+  const alive = await Promise.all(readRecords(stateDir).map((record) => isRecordAlive(record)));
+  // While processes of this stack run, keep the configuration they were started with.
+  if (previous !== null && alive.some(Boolean)) return previous;
+  const dbPrefix = validateDbPrefix(options.dbPrefix ?? env['STACK_DB_PREFIX'] ?? '');
+  const vhost = validateVhost(options.vhost === undefined ? (env['STACK_VHOST'] ?? null) : options.vhost);
+  const ports = await resolvePorts(env, options.ports, options.randomPorts ?? false);
+  const externalMongo = (env['MONGO_URL'] ?? '') !== '';
+  const mongoUrl = externalMongo ? (env['MONGO_URL'] ?? '') : standInMongoUrl(ports.MONGO_PORT, dbPrefix);
+  const wanted = options.services;
+  const services = SERVICES.filter((spec) => serviceExists(REPO_ROOT, spec))
+    .filter((spec) => wanted === undefined || wanted.includes(spec.name))
+    .map((spec) => spec.name);
+  return { ports, dbPrefix, vhost, mongoUrl, externalMongo, services };
+}
+
+async function running(stateDir: string, name: string): Promise<ProcessRecord | null> {
+  const record = readRecord(stateDir, name);
+  return record !== null && (await isRecordAlive(record)) ? record : null;
+}
+
+export async function startStack(options: StartOptions = {}): Promise<StackInfo> {
+  const log = options.log ?? defaultLog;
+  const env = options.env ?? process.env;
+  const stateDir = resolveStateDir(options.stateDir ?? env['STACK_DIR']);
+  mkdirSync(path.join(stateDir, 'logs'), { recursive: true });
+  const config = await resolveConfig(stateDir, options, env);
+  const secrets = loadOrCreateSecrets(stateDir);
+  const { ports } = config;
+  const ctx: StackContext = {
+    repoRoot: REPO_ROOT,
+    env,
+    stateDir,
+    ports,
+    secrets,
+    dbPrefix: config.dbPrefix,
+    vhost: config.vhost,
+    rabbitmqUrl: rabbitmqUrl(config.vhost),
+    mongoUrl: config.mongoUrl,
+    externalMongo: config.externalMongo,
+    gatewayUrl: `http://127.0.0.1:${ports.GATEWAY_PORT}`,
+  };
+  const services = SERVICES.filter((spec) => config.services.includes(spec.name));
+  const skipped = SERVICES.filter((spec) => !serviceExists(REPO_ROOT, spec)).map((spec) => spec.name);
+  if (skipped.length > 0) log(`not built yet, skipped: ${skipped.join(', ')}`);
+
+  const aux: Component[] = [...(config.externalMongo ? [] : [MONGO]), SMTP, GATEWAY, PROMETHEUS];
+  // Ports of everything not already running must be free.
+  const claims: PortClaim[] = [];
+  for (const component of aux) {
+    if ((await running(stateDir, component.name)) !== null) continue;
+    for (const key of component.portKeys) claims.push({ port: ports[key], purpose: PORT_PURPOSES[key] });
+  }
+  for (const spec of services) {
+    if ((await running(stateDir, spec.name)) !== null) continue;
+    claims.push({ port: ports[spec.portKey], purpose: PORT_PURPOSES[spec.portKey] });
+  }
+  const conflicts = await portConflicts(claims);
+  if (conflicts.length > 0) throw new StackError(conflicts.join('\n'));
+  writeConfig(stateDir, config);
+
+  const startedNow: string[] = [];
+  try {
+    await ensureInfra(stateDir, log);
+    if (config.vhost !== null) await ensureVhost(config.vhost);
+    await provisionDatabases(config.dbPrefix, secrets);
+    log(`databases ready (prefix '${config.dbPrefix}')`);
+
+    const startComponent = async (component: Component): Promise<void> => {
+      if ((await running(stateDir, component.name)) !== null) {
+        log(`${component.name}: already running`);
+        return;
+      }
+      const spec = await component.prepare(ctx, services);
+      const record = spawnDaemon(stateDir, spec);
+      startedNow.push(component.name);
+      log(`${component.name}: started (pid ${record.pid ?? '?'})`);
+    };
+    const awaitComponent = async (component: Component, timeoutMs: number): Promise<void> => {
+      if (await waitForComponent(component, ctx, timeoutMs)) return;
+      const file = path.join(stateDir, 'logs', `${component.name}.log`);
+      throw new StackError(
+        `${component.name} did not become ready in ${timeoutMs / 1000} s:\n${tailLog(file)}`,
+      );
+    };
+
+    // Datastores of the services first, then the services, then gateway and Prometheus.
+    const first = aux.filter((component) => component === MONGO || component === SMTP);
+    for (const component of first) await startComponent(component);
+    await Promise.all(first.map((component) => awaitComponent(component, 120_000)));
+
+    const serviceEnvs: Record<string, Record<string, string>> = {};
+    for (const spec of services) {
+      serviceEnvs[spec.name] = serviceEnv(ctx, spec);
+      await startService(ctx, spec, options.serviceEnv ?? {}, log, startedNow);
+    }
+    for (const component of [GATEWAY, PROMETHEUS]) await startComponent(component);
+
+    const timeoutMs = options.readyTimeoutMs ?? 90_000;
+    await Promise.all([
+      ...services.map((spec) => awaitService(ctx, spec, timeoutMs)),
+      awaitComponent(GATEWAY, 30_000),
+      awaitComponent(PROMETHEUS, 60_000),
+    ]);
+    const urls = stackUrls(config);
+    return {
+      stateDir,
+      ports,
+      urls,
+      dbPrefix: config.dbPrefix,
+      vhost: config.vhost,
+      rabbitmqUrl: ctx.rabbitmqUrl,
+      mongoUrl: config.mongoUrl,
+      secrets,
+      services: services.map((spec) => spec.name),
+      skipped,
+      serviceEnv: serviceEnvs,
+    };
+  } catch (error) {
+    if (options.stopOnFailure ?? true) {
+      await stopStack(stateDir, { only: startedNow, log });
+    }
+    throw error;
+  }
+}
+
+async function startService(
+  ctx: StackContext,
+  spec: ServiceSpec,
+  extraEnv: Record<string, string>,
+  log: Logger,
+  startedNow: string[],
+): Promise<void> {
+  const existing = await running(ctx.stateDir, spec.name);
+  if (existing !== null) {
+    log(`${spec.name}: already running (pid ${existing.pid ?? '?'})`);
+    return;
+  }
+  const record = spawnDaemon(ctx.stateDir, {
+    name: spec.name,
+    command: process.execPath,
+    args: spec.nodeArgs,
+    cwd: path.join(ctx.repoRoot, spec.dir),
+    env: { ...ctx.env, ...serviceEnv(ctx, spec), ...extraEnv },
+    ports: [ctx.ports[spec.portKey]],
+  });
+  startedNow.push(spec.name);
+  log(`${spec.name}: started (pid ${record.pid ?? '?'}, port ${ctx.ports[spec.portKey]})`);
+}
+
+async function awaitService(ctx: StackContext, spec: ServiceSpec, timeoutMs: number): Promise<void> {
+  const url = `http://127.0.0.1:${ctx.ports[spec.portKey]}${spec.readinessPath}`;
+  const record = readRecord(ctx.stateDir, spec.name);
+  let exited = false;
+  const ready = await waitUntil(async () => {
+    if (record?.pid != null && !isPidAlive(record.pid)) {
+      exited = true;
+      return true;
+    }
+    return (await httpStatus(url)) === 200;
+  }, timeoutMs);
+  if (ready && !exited) return;
+  const why = exited ? 'exited' : `was not ready (${url}) within ${timeoutMs / 1000} s`;
+  const file = path.join(ctx.stateDir, 'logs', `${spec.name}.log`);
+  throw new StackError(`${spec.name} ${why}. Last lines of ${file}:\n${tailLog(file)}`);
+}

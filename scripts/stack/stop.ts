@@ -1,0 +1,91 @@
+/** stopStack and stackStatus: only what this state dir recorded, in reverse start order. */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { readConfig, resolveStateDir, stackUrls } from './config.js';
+import { dropDatabases } from './databases.js';
+import { deleteVhost } from './infra.js';
+import { isRecordAlive, readRecords, removeRecord, stopRecord } from './procs.js';
+import type { Logger, StackConfig, StackUrls } from './types.js';
+
+export interface StopOptions {
+  /** Stop only these names (used to undo a failed start). */
+  only?: string[];
+  /**
+   * Also drop this stack's databases, database users and vhost, and delete the state dir.
+   * For isolated test stacks; refused for a stack without a database prefix.
+   */
+  purge?: boolean;
+  log?: Logger;
+}
+
+const defaultLog: Logger = (message) => console.log(`[stack] ${message}`);
+
+/** Stops what the stack in stateDir started; returns the names stopped. */
+export async function stopStack(stateDir?: string, options: StopOptions = {}): Promise<string[]> {
+  const dir = resolveStateDir(stateDir);
+  const log = options.log ?? defaultLog;
+  const records = readRecords(dir)
+    .filter((record) => options.only === undefined || options.only.includes(record.name))
+    .reverse();
+  const stopped: string[] = [];
+  for (const record of records) {
+    const alive = await isRecordAlive(record);
+    if (alive) {
+      log(`stopping ${record.name}${record.pid === null ? '' : ` (pid ${record.pid})`}`);
+      await stopRecord(record);
+      stopped.push(record.name);
+    }
+    removeRecord(dir, record.name);
+  }
+  rmSync(path.join(dir, 'pids', 'mariadb.pid'), { force: true });
+  if (records.length === 0) log('nothing to stop');
+  if (options.purge === true) await purge(dir, log);
+  return stopped;
+}
+
+async function purge(dir: string, log: Logger): Promise<void> {
+  const config = readConfig(dir);
+  if (config !== null && config.dbPrefix === '') {
+    log('not purging: this stack has no database prefix (its databases are the default ones)');
+    return;
+  }
+  if (config !== null) {
+    await dropDatabases(config.dbPrefix);
+    log(`dropped databases and users with prefix '${config.dbPrefix}'`);
+    if (config.vhost !== null) {
+      await deleteVhost(config.vhost);
+      log(`deleted vhost ${config.vhost}`);
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export interface ProcessStatus {
+  name: string;
+  pid: number | null;
+  alive: boolean;
+  ports: number[];
+  log: string;
+}
+
+export interface StackStatus {
+  stateDir: string;
+  config: StackConfig | null;
+  urls: StackUrls | null;
+  processes: ProcessStatus[];
+}
+
+export async function stackStatus(stateDir?: string): Promise<StackStatus> {
+  const dir = resolveStateDir(stateDir);
+  const config = readConfig(dir);
+  const processes = await Promise.all(
+    readRecords(dir).map(async (record) => ({
+      name: record.name,
+      pid: record.pid,
+      alive: await isRecordAlive(record),
+      ports: record.ports,
+      log: record.log,
+    })),
+  );
+  return { stateDir: dir, config, urls: config === null ? null : stackUrls(config), processes };
+}

@@ -1,0 +1,56 @@
+import { Type, baseConfigProperties, loadConfigOrExit, parseConfig } from '@marketshare/platform';
+import type { Static } from '@marketshare/platform';
+
+/** A setting every deployment must give, with a default only for local development and tests. */
+function localDefault(value: string, description: string, options: { sensitive?: boolean } = {}) {
+  return Type.String({
+    minLength: 1,
+    description,
+    'x-local-default': value,
+    ...(options.sensitive ? { 'x-sensitive': true } : {}),
+  });
+}
+
+export const ConfigSchema = Type.Object({
+  ...baseConfigProperties,
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4005 }),
+  MYSQL_URL: localDefault('mysql://root@127.0.0.1:3306/email', 'MySQL/MariaDB URL of the `email` database', {
+    sensitive: true,
+  }),
+  RABBITMQ_URL: localDefault('amqp://guest:guest@127.0.0.1:5672', 'RabbitMQ URL', { sensitive: true }),
+  SMTP_URL: Type.String({
+    pattern: '^smtps?://',
+    description: 'smtp://[user:pass@]host:port (smtps:// for implicit TLS)',
+    'x-local-default': 'smtp://127.0.0.1:1025',
+    'x-sensitive': true,
+  }),
+  MAIL_FROM: Type.String({ minLength: 3, default: 'Marketshare <no-reply@marketshare.local>' }),
+  PUBLIC_URL: Type.String({
+    pattern: '^https?://',
+    description: 'the site users open; links in emails point here',
+    'x-local-default': 'http://127.0.0.1:8080',
+  }),
+  EMAIL_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 50, default: 5 }),
+  EMAIL_RETRY_DELAYS_MS: Type.String({
+    pattern: '^\\d+(,\\d+)*$',
+    default: '1000,5000,30000,120000',
+    description: 'delay before the 1st, 2nd, ... retry; the last one repeats',
+  }),
+  EMAIL_PREFETCH: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+});
+
+type RawConfig = Static<typeof ConfigSchema>;
+
+export type Config = Omit<RawConfig, 'EMAIL_RETRY_DELAYS_MS'> & { EMAIL_RETRY_DELAYS_MS: number[] };
+
+function refine(raw: RawConfig): Config {
+  return { ...raw, EMAIL_RETRY_DELAYS_MS: raw.EMAIL_RETRY_DELAYS_MS.split(',').map(Number) };
+}
+
+export function parseEmailConfig(env: Record<string, string | undefined> = process.env): Config {
+  return refine(parseConfig(ConfigSchema, env));
+}
+
+export function loadConfig(): Config {
+  return refine(loadConfigOrExit(ConfigSchema));
+}

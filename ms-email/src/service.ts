@@ -1,0 +1,110 @@
+import { createServiceMetrics } from '@marketshare/platform';
+import type { Logger, ServiceMetrics } from '@marketshare/platform';
+import { createMysqlPool, loadMigrations, runMigrations } from '@marketshare/platform/mysql';
+import type { Pool } from '@marketshare/platform/mysql';
+import { RabbitConnection } from '@marketshare/platform/rabbit';
+import type { EventConsumer } from '@marketshare/platform/rabbit';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { NotificationService } from './domain/deliver-notification.js';
+import { createNotificationsConsumer } from './events/notifications-consumer.js';
+import { maxSendDurationMs, SmtpMailSender } from './mail/smtp-sender.js';
+import { createEmailMetrics } from './metrics.js';
+import { migrationsDirectory, MysqlDeliveryLog } from './store/delivery-log.js';
+
+export interface StopStep {
+  name: string;
+  run: () => Promise<void>;
+}
+
+/** Every part of a running ms-email, for the process entry point and for tests. */
+export interface EmailService {
+  app: ReturnType<typeof buildApp>;
+  metrics: ServiceMetrics;
+  pool: Pool;
+  deliveryLog: MysqlDeliveryLog;
+  connection: RabbitConnection;
+  consumer: EventConsumer;
+  sender: SmtpMailSender;
+  /** in the order they run: consumer (drains in-flight sends), broker, SMTP, MySQL */
+  stopSteps: StopStep[];
+  stop(): Promise<void>;
+}
+
+export interface EmailServiceOptions {
+  logger: Logger;
+  isShuttingDown?: () => boolean;
+  /** prom-client default process metrics (off in tests that build several services) */
+  defaultMetrics?: boolean;
+}
+
+/**
+ * Connects and starts ms-email: migrates the database, opens the SMTP transport and starts
+ * consuming. RabbitMQ is connected in the background and healed by the platform, so a
+ * broker that is down at start delays consumption instead of failing the process.
+ */
+export async function startEmailService(config: Config, options: EmailServiceOptions): Promise<EmailService> {
+  const { logger } = options;
+  await runMigrations(config.MYSQL_URL, await loadMigrations(migrationsDirectory), logger);
+  const pool = createMysqlPool(config.MYSQL_URL);
+  const metrics = createServiceMetrics('ms-email', { defaultMetrics: options.defaultMetrics ?? true });
+  const deliveryLog = new MysqlDeliveryLog(pool);
+  const senderOptions = { url: config.SMTP_URL, from: config.MAIL_FROM };
+  const sender = new SmtpMailSender(senderOptions);
+  const service = new NotificationService({
+    log: deliveryLog,
+    sender,
+    metrics: createEmailMetrics(metrics.registry),
+    templates: { publicUrl: config.PUBLIC_URL.replace(/\/+$/, '') },
+    logger: logger.child({ component: 'notifications' }),
+    claimLeaseMs: 2 * maxSendDurationMs(senderOptions),
+  });
+  const connection = new RabbitConnection({ url: config.RABBITMQ_URL, logger, connectionName: 'ms-email' });
+  const consumer = createNotificationsConsumer(connection, {
+    service,
+    logger,
+    registry: metrics.registry,
+    maxAttempts: config.EMAIL_MAX_ATTEMPTS,
+    retryDelaysMs: config.EMAIL_RETRY_DELAYS_MS,
+    prefetch: config.EMAIL_PREFETCH,
+    // Leave part of the shutdown budget for closing the broker, SMTP and MySQL after it.
+    stopTimeoutMs: Math.max(1_000, config.SHUTDOWN_TIMEOUT_MS - 2_000),
+  });
+  const app = buildApp(config, {
+    logger,
+    metrics,
+    pool,
+    isConsuming: () => connection.isConnected() && consumer.isConsuming(),
+    ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}),
+  });
+  connection.start();
+  consumer.start();
+  sender.verify().then(
+    () => logger.info('SMTP server reachable'),
+    (error: unknown) => logger.warn({ err: error }, 'SMTP server not reachable yet; emails will be retried'),
+  );
+
+  const stopSteps: StopStep[] = [
+    { name: 'notifications consumer', run: () => consumer.stop() },
+    { name: 'rabbitmq connection', run: () => connection.close() },
+    { name: 'smtp transport', run: async () => sender.close() },
+    { name: 'mysql pool', run: () => pool.end() },
+  ];
+  let stopped: Promise<void> | undefined;
+  return {
+    app,
+    metrics,
+    pool,
+    deliveryLog,
+    connection,
+    consumer,
+    sender,
+    stopSteps,
+    stop() {
+      stopped ??= (async () => {
+        for (const step of stopSteps) await step.run();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import type { Static } from '@marketshare/platform';
+import type { Account } from '../../domain/ports.js';
+import type { InternalAccountView } from './schemas.js';
+
+/** What ms-auth needs to issue or refresh a token; nothing personal. */
+export function presentInternalAccount(account: Account): Static<typeof InternalAccountView> {
+  return { id: account.id, username: account.username, role: account.role, status: account.status };
+}
+
+/** Every failed check answers exactly this, so unknown user, wrong password and deactivated look alike. */
+export const INVALID_CREDENTIALS: { valid: false } = { valid: false };

@@ -1,0 +1,39 @@
+import { Type, baseConfigProperties, type Static } from '@marketshare/platform';
+
+/**
+ * Connection strings carry credentials, so they are marked sensitive; in development and
+ * tests they fall back to the local servers so `npm start` works on a fresh clone.
+ */
+const localDefault = (value: string, description: string) =>
+  Type.String({ minLength: 1, description, 'x-sensitive': true, 'x-local-default': value });
+
+export const UsersConfigSchema = Type.Object({
+  ...baseConfigProperties,
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4002 }),
+  MYSQL_URL: localDefault('mysql://root@127.0.0.1:3306/users', 'mysql://user:password@host:port/users'),
+  RABBITMQ_URL: localDefault('amqp://guest:guest@127.0.0.1:5672', 'amqp://user:password@host:port/vhost'),
+  AUTH_ISSUER: Type.String({ minLength: 1, 'x-local-default': 'http://127.0.0.1:4001' }),
+  AUTH_AUDIENCE: Type.String({ minLength: 1, default: 'marketshare-api' }),
+  AUTH_JWKS_URL: Type.String({
+    format: 'uri',
+    'x-local-default': 'http://127.0.0.1:4001/.well-known/jwks.json',
+  }),
+  /** Where people open the site; password reset links point there. */
+  PUBLIC_URL: Type.String({
+    format: 'uri',
+    pattern: '^https?://',
+    'x-local-default': 'http://127.0.0.1:8080',
+  }),
+  BCRYPT_COST: Type.Integer({ minimum: 12, maximum: 16, default: 12 }),
+  LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
+  LOGIN_FAILURE_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  LOGIN_LOCK_INITIAL_SECONDS: Type.Integer({ minimum: 1, default: 30 }),
+  LOGIN_LOCK_MAX_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  PASSWORD_RESET_TTL_SECONDS: Type.Integer({ minimum: 60, default: 3600 }),
+  /** Per client address, per hour: registration and reset requests are what bots hammer. */
+  REGISTER_RATE_LIMIT_PER_HOUR: Type.Integer({ minimum: 1, default: 20 }),
+  PASSWORD_RESET_RATE_LIMIT_PER_HOUR: Type.Integer({ minimum: 1, default: 10 }),
+  OUTBOX_POLL_INTERVAL_MS: Type.Integer({ minimum: 10, default: 500 }),
+});
+
+export type UsersConfig = Static<typeof UsersConfigSchema>;

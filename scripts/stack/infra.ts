@@ -5,6 +5,7 @@
 import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
+import { alignMysqlRoot, alignPostgresTrust } from './admin-access.js';
 import { requireCommand, run, runChecked } from './exec.js';
 import { isPortOpen, waitForPort } from './net.js';
 import {
@@ -161,6 +162,7 @@ export async function ensureInfra(stateDir: string, log: Logger): Promise<void> 
   const [pg, maria] = await Promise.all([ensurePostgres(stateDir), ensureMariadb(stateDir)]);
   log(`postgresql: ${pg} (127.0.0.1:${INFRA.postgres.port})`);
   log(`mariadb: ${maria} (127.0.0.1:${INFRA.mysql.port})`);
+  await Promise.all([alignPostgresTrust(log), alignMysqlRoot(log)]);
   const rabbit = await ensureRabbitmq(stateDir, log);
   log(`rabbitmq: ${rabbit} (127.0.0.1:${INFRA.rabbitmq.port}, metrics on ${INFRA.rabbitmq.prometheusPort})`);
 }

@@ -2,7 +2,15 @@
  * Shared infrastructure: PostgreSQL, MariaDB and RabbitMQ. A server that already accepts
  * connections is reused and never stopped by us; one we start is recorded in the state dir.
  */
-import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+} from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { alignMysqlRoot, alignPostgresTrust } from './admin-access.js';
@@ -121,7 +129,19 @@ export function ensureMariadb(stateDir: string): Promise<InfraState> {
   });
 }
 
+const RABBITMQ_CONF = '/etc/rabbitmq/rabbitmq.conf';
+
+/** Keeps the metrics listener on loopback (the plugin binds every interface by default). */
+function rabbitmqMetricsOnLoopback(): void {
+  if (userInfo().uid !== 0 || !existsSync(path.dirname(RABBITMQ_CONF))) return;
+  const current = existsSync(RABBITMQ_CONF) ? readFileSync(RABBITMQ_CONF, 'utf8') : '';
+  if (/^\s*prometheus\.tcp\.ip\s*=/m.test(current)) return;
+  const separator = current === '' || current.endsWith('\n') ? '' : '\n';
+  appendFileSync(RABBITMQ_CONF, `${separator}prometheus.tcp.ip = 127.0.0.1\n`);
+}
+
 export async function ensureRabbitmq(stateDir: string, log: Logger): Promise<InfraState> {
+  rabbitmqMetricsOnLoopback();
   const state = await reuseOrStart(stateDir, 'rabbitmq', INFRA.rabbitmq.port, async () => {
     const server = requireCommand('rabbitmq-server', 'apt-get install rabbitmq-server');
     const ctl = requireCommand('rabbitmqctl', 'apt-get install rabbitmq-server');

@@ -78,19 +78,19 @@ async function resolveConfig(
   options: StartOptions,
   env: NodeJS.ProcessEnv,
 ): Promise<StackConfig> {
+  const wanted = options.services;
+  const services = SERVICES.filter((spec) => serviceExists(REPO_ROOT, spec))
+    .filter((spec) => wanted === undefined || wanted.includes(spec.name))
+    .map((spec) => spec.name);
   const previous = readConfig(stateDir);
   const alive = await Promise.all(readRecords(stateDir).map((record) => isRecordAlive(record)));
-  // While processes of this stack run, keep the configuration they were started with.
-  if (previous !== null && alive.some(Boolean)) return previous;
+  // While processes of this stack run, keep the ports, prefix and vhost they were started with.
+  if (previous !== null && alive.some(Boolean)) return { ...previous, services };
   const dbPrefix = validateDbPrefix(options.dbPrefix ?? env['STACK_DB_PREFIX'] ?? '');
   const vhost = validateVhost(options.vhost === undefined ? (env['STACK_VHOST'] ?? null) : options.vhost);
   const ports = await resolvePorts(env, options.ports, options.randomPorts ?? false);
   const externalMongo = (env['MONGO_URL'] ?? '') !== '';
   const mongoUrl = externalMongo ? (env['MONGO_URL'] ?? '') : standInMongoUrl(ports.MONGO_PORT, dbPrefix);
-  const wanted = options.services;
-  const services = SERVICES.filter((spec) => serviceExists(REPO_ROOT, spec))
-    .filter((spec) => wanted === undefined || wanted.includes(spec.name))
-    .map((spec) => spec.name);
   return { ports, dbPrefix, vhost, mongoUrl, externalMongo, services };
 }
 

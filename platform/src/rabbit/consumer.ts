@@ -10,7 +10,14 @@ import type { RabbitConnection } from './connection.js';
 import { errorMessage, PermanentFailure } from './errors.js';
 import { messagingMetrics } from './metrics.js';
 import type { ConsumeOutcome, MessagingMetrics } from './metrics.js';
-import { ATTEMPT_HEADER, attemptOf, copyHeaders, republish } from './republish.js';
+import {
+  ATTEMPT_HEADER,
+  attemptOf,
+  copyHeaders,
+  originalRoutingKey,
+  originHeaders,
+  republish,
+} from './republish.js';
 import { deadLetterQueueName, declareConsumerTopology, retryDelayAfter, retryQueueName } from './topology.js';
 import { headerGetter, tracer } from './tracing.js';
 import type { AmqpHeaders } from './tracing.js';
@@ -193,7 +200,7 @@ export class EventConsumer {
       attempt,
       redelivered: message.fields.redelivered,
       headers,
-      routingKey: message.fields.routingKey,
+      routingKey: originalRoutingKey(message, headers),
     };
     return this.exclusively(envelope.id, () => this.handle(channel, message, envelope, context));
   }
@@ -255,6 +262,7 @@ export class EventConsumer {
     );
     await republish(channel, retryQueueName(this.options.queue, delayMs), message, {
       ...context.headers,
+      ...originHeaders(message, context.headers),
       [ATTEMPT_HEADER]: context.attempt + 1,
       'x-last-error': reason.slice(0, MAX_ERROR_HEADER_LENGTH),
     });
@@ -278,8 +286,7 @@ export class EventConsumer {
       'x-error': reason.slice(0, MAX_ERROR_HEADER_LENGTH),
       'x-attempts': attempts,
       'x-dead-lettered-at': new Date().toISOString(),
-      'x-original-exchange': message.fields.exchange,
-      'x-original-routing-key': message.fields.routingKey,
+      ...originHeaders(message, headers),
     });
     channel.ack(message);
     return 'dead';

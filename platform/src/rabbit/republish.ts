@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import type { AmqpHeaders } from './tracing.js';
 
@@ -8,6 +9,27 @@ export function attemptOf(headers: AmqpHeaders): number {
   const value = headers[ATTEMPT_HEADER];
   const attempt = typeof value === 'number' ? value : Number(value);
   return Number.isInteger(attempt) && attempt >= 1 ? attempt : 1;
+}
+
+const ORIGINAL_EXCHANGE_HEADER = 'x-original-exchange';
+const ORIGINAL_ROUTING_KEY_HEADER = 'x-original-routing-key';
+
+/**
+ * Where the event was first published. A retried message comes back from its retry queue
+ * with the queue's name as routing key, so the first hop's values travel in headers.
+ */
+export function originHeaders(message: ConsumeMessage, headers: AmqpHeaders): AmqpHeaders {
+  return {
+    [ORIGINAL_EXCHANGE_HEADER]: headers[ORIGINAL_EXCHANGE_HEADER] ?? message.fields.exchange,
+    [ORIGINAL_ROUTING_KEY_HEADER]: originalRoutingKey(message, headers),
+  };
+}
+
+export function originalRoutingKey(message: ConsumeMessage, headers: AmqpHeaders): string {
+  const recorded = headers[ORIGINAL_ROUTING_KEY_HEADER];
+  if (typeof recorded === 'string') return recorded;
+  if (Buffer.isBuffer(recorded)) return recorded.toString('utf8');
+  return message.fields.routingKey;
 }
 
 // Set by the broker when it dead-letters from a retry queue; a client must not carry them

@@ -26,6 +26,8 @@ export async function createTestVhost(prefix = 'test'): Promise<TestVhost> {
   const base = new URL(process.env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672');
   const user = decodeURIComponent(base.username || 'guest');
   const vhost = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  // The local stack may be (re)starting the broker just now: wait for it rather than fail.
+  await rabbitmqctl('await_startup', '--timeout', '60');
   await rabbitmqctl('add_vhost', vhost);
   try {
     await rabbitmqctl('set_permissions', '-p', vhost, user, '.*', '.*', '.*');

@@ -38,6 +38,8 @@ export interface TestSmtpServerOptions {
   rejectRecipient?: (address: string) => boolean;
   /** largest message accepted, in bytes (default 10 MiB) */
   sizeLimitBytes?: number;
+  /** how long to hold the reply to DATA for these recipients: a slow relay, for drain tests */
+  dataDelayMs?: (recipients: string[]) => number;
 }
 
 function smtpError(responseCode: number, message: string): Error {
@@ -117,6 +119,8 @@ export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): 
     onData(stream, session, callback) {
       readStream(stream)
         .then(async (buffer) => {
+          const delayMs = options.dataDelayMs?.(session.envelope.rcptTo.map((rcpt) => rcpt.address)) ?? 0;
+          if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
           if (stream.sizeExceeded) {
             callback(smtpError(552, '5.3.4 message exceeds the size limit'));
             return;

@@ -81,7 +81,14 @@ export class JwksVerifier implements TokenVerifier {
     if (known && age < ttl) return known;
     const minInterval = this.options.minRefetchIntervalMs ?? 5_000;
     if (!known && age < minInterval) return undefined;
-    await this.refresh();
+    try {
+      await this.refresh();
+    } catch (error) {
+      // A key we already hold stays good while ms-auth is briefly unreachable: an expired
+      // cache must not turn an auth outage into every service refusing every token.
+      if (known) return known;
+      throw error;
+    }
     return this.keys.get(kid);
   }
 

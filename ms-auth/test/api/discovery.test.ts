@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { JwksVerifier } from '@marketshare/platform';
 import { httpRequest } from '@marketshare/platform/testing';
-import { ISSUER, startAuthHarness, type AuthHarness } from '../support/auth-harness.js';
+import { AUDIENCE, ISSUER, startAuthHarness, type AuthHarness } from '../support/auth-harness.js';
 import { field } from '../support/oauth-client.js';
 
 describe('ms-auth discovery, health and metrics', () => {
@@ -46,6 +47,20 @@ describe('ms-auth discovery, health and metrics', () => {
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     });
+  });
+
+  it('lets verifiers keep using cached keys while ms-auth is unreachable', async () => {
+    const instance = await auth.startVariant({});
+    const verifier = new JwksVerifier({
+      jwksUrl: `${instance.url}/.well-known/jwks.json`,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      cacheTtlMs: 0,
+    });
+    const token = auth.signer.issue({ subject: 'ms-orders', clientId: 'ms-orders', scopes: [] }).token;
+    assert.equal((await verifier.verify(token)).subject, 'ms-orders');
+    await instance.close();
+    assert.equal((await verifier.verify(token)).subject, 'ms-orders');
   });
 
   it('is ready with MySQL reachable and a signing key loaded', async () => {

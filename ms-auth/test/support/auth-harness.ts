@@ -80,8 +80,11 @@ export async function startAuthHarness(
   const servers: ListeningServer[] = [];
   const serve = async (variantConfig: AuthConfig) => {
     const server = await serveForTest(buildApp(variantConfig, { pool: db.pool, keyRing, logger }));
-    servers.push(server);
-    return server;
+    // A test may close a server itself; stop() closes whatever is left.
+    let closing: Promise<void> | undefined;
+    const closeOnce: ListeningServer = { ...server, close: () => (closing ??= server.close()) };
+    servers.push(closeOnce);
+    return closeOnce;
   };
   const main = await serve(config);
   users.trustIssuer({ jwksUrl: `${main.url}/.well-known/jwks.json`, issuer: ISSUER, audience: AUDIENCE });

@@ -168,7 +168,9 @@ export class EventConsumer {
 
   private track(work: Promise<void>): void {
     this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
+    void work
+      .catch((error: unknown) => this.logger.error({ err: errorMessage(error) }, 'delivery failed'))
+      .finally(() => this.inFlight.delete(work));
   }
 
   private async deliver(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {

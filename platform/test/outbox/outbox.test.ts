@@ -84,7 +84,9 @@ describe('outbox: enqueue in a transaction, relay to RabbitMQ', function () {
 
   before(async () => {
     ensureTracePropagation();
-    [vhost, database] = await Promise.all([createTestVhost('outbox'), createTestMysqlDatabase('outbox')]);
+    // One after the other, so when the second fails after() still drops the first.
+    vhost = await createTestVhost('outbox');
+    database = await createTestMysqlDatabase('outbox');
     await database.pool.query(OUTBOX_MIGRATION_SQL);
     await database.pool.query(PROCESSED_EVENTS_MIGRATION_SQL);
     registry = new Registry();

@@ -47,10 +47,9 @@ describe('rabbit: EventConsumer', function () {
     metricValue(registry, 'messaging_consumed_total', { queue, outcome });
 
   before(async () => {
-    [vhost, database] = await Promise.all([
-      createTestVhost('consumer'),
-      createTestMysqlDatabase('rabbit_consumer'),
-    ]);
+    // One after the other, so when the second fails after() still drops the first.
+    vhost = await createTestVhost('consumer');
+    database = await createTestMysqlDatabase('rabbit_consumer');
     await database.pool.query(PROCESSED_EVENTS_MIGRATION_SQL);
     registry = new Registry();
     connection = new RabbitConnection({

@@ -64,7 +64,19 @@ const w3cTraceContext: TextMapPropagator = {
   fields: () => ['traceparent'],
 };
 
+/** True when a context set with context.with is active inside it and injects a traceparent. */
+function propagationWorks(): boolean {
+  const probe = newTraceContext();
+  const carrier: Record<string, string> = {};
+  return context.with(probe.context, () => {
+    propagation.inject(context.active(), carrier);
+    return (carrier['traceparent'] ?? '').includes(probe.traceId);
+  });
+}
+
+/** Makes trace context flow (unless an SDK started elsewhere in this process already does). */
 export function ensureTracePropagation(): void {
+  if (propagationWorks()) return;
   context.setGlobalContextManager(new AsyncLocalStorageContextManager());
   propagation.setGlobalPropagator(w3cTraceContext);
 }

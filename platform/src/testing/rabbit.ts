@@ -44,6 +44,7 @@ export async function createTestVhost(prefix = 'test'): Promise<TestVhost> {
     async drop() {
       if (dropped) return;
       dropped = true;
+      await rabbitmqctl('await_startup', '--timeout', '60');
       await rabbitmqctl('delete_vhost', vhost);
     },
   };

@@ -1,4 +1,4 @@
-import { defineRoute, type RateLimiter, type Route } from '@marketshare/platform';
+import { HttpProblem, defineRoute, type RateLimiter, type Route } from '@marketshare/platform';
 import type { AuthMetrics } from '../../domain/auth-metrics.js';
 import type { ClientAuthenticator } from '../../domain/clients/client-authentication.js';
 import type { TokenGrants } from '../../domain/grants/token-grants.js';
@@ -9,6 +9,13 @@ import { OAUTH_ERROR_RESPONSES } from '../oauth/oauth-schemas.js';
 import { presentTokens } from './token-presenter.js';
 import { grantTypeLabel, parseTokenRequest } from './token-request-parser.js';
 import { TokenRequestForm, TokenResponse } from './token-schemas.js';
+
+/** The `error` label: the RFC 6749 code, or what else stopped the request. */
+function refusalLabel(error: unknown): string {
+  const refusal = asOAuthError(error);
+  if (refusal) return refusal.code;
+  return error instanceof HttpProblem && error.status === 429 ? 'rate_limited' : 'server_error';
+}
 
 export interface TokenRouteDeps {
   clients: ClientAuthenticator;
@@ -45,7 +52,7 @@ export function tokenRoute(deps: TokenRouteDeps): Route {
           return presentTokens(issued);
         } catch (error) {
           // Refusals the platform raises before this handler (a repeated parameter) are not counted here.
-          deps.metrics.tokenRefused(grantTypeLabel(body), asOAuthError(error)?.code ?? 'other');
+          deps.metrics.tokenRefused(grantTypeLabel(body), refusalLabel(error));
           throw error;
         }
       },

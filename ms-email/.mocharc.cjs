@@ -1,3 +1,4 @@
+/* global module -- CommonJS: mocha reads this file with require() */
 // `npm test -w ms-email`: this service's tests only (the root config runs the whole repository).
 module.exports = {
   'node-option': ['import=tsx'],

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { loadMigrations, runMigrations } from '@marketshare/platform/mysql';
+import { createTestMysqlDatabase } from '@marketshare/platform/testing';
+import type { TestMysqlDatabase } from '@marketshare/platform/testing';
+import type { ClaimRequest } from '../../src/domain/ports.js';
+import { migrationsDirectory, MysqlDeliveryLog } from '../../src/store/delivery-log.js';
+
+describe('ms-email store: MysqlDeliveryLog', () => {
+  let db: TestMysqlDatabase;
+  let log: MysqlDeliveryLog;
+
+  before(async () => {
+    db = await createTestMysqlDatabase('ms_email_store');
+    await runMigrations(db.url, await loadMigrations(migrationsDirectory));
+    log = new MysqlDeliveryLog(db.pool);
+  });
+
+  after(async () => {
+    await db?.drop();
+  });
+
+  const request = (eventId: string, leaseMs = 60_000): ClaimRequest => ({
+    eventId,
+    eventType: 'account.created',
+    emailType: 'welcome',
+    recipient: 'ada@example.test',
+    leaseMs,
+  });
+
+  it('lets exactly one of several concurrent claims of an event win', async () => {
+    const eventId = randomUUID();
+    const results = await Promise.all([1, 2, 3, 4].map(() => log.claim(request(eventId))));
+    assert.equal(results.filter((result) => result.kind === 'claimed').length, 1);
+    assert.equal(results.filter((result) => result.kind === 'busy').length, 3);
+  });
+
+  it('hands a failed or expired claim to the next attempt, and never re-claims a sent one', async () => {
+    const eventId = randomUUID();
+    assert.deepEqual(await log.claim(request(eventId, 1)), { kind: 'claimed', attempts: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(await log.claim(request(eventId)), { kind: 'claimed', attempts: 2 }, 'expired lease');
+    await log.markFailed(eventId, 'ECONNREFUSED', { dead: false });
+    assert.deepEqual(await log.claim(request(eventId)), { kind: 'claimed', attempts: 3 });
+    await log.markSent(eventId, { messageId: '<m@test>', response: '250 OK' });
+    assert.deepEqual(await log.claim(request(eventId)), { kind: 'sent' });
+
+    // A late failure report or a dead copy of the same event does not undo the delivery.
+    await log.markFailed(eventId, 'late', { dead: true });
+    await log.recordUndeliverable({
+      eventId,
+      eventType: 'account.created',
+      emailType: 'welcome',
+      error: 'x',
+    });
+    const record = await log.find(eventId);
+    assert.equal(record?.status, 'sent');
+    assert.equal(record?.attempts, 3);
+    assert.equal(record?.messageId, '<m@test>');
+    assert.equal(record?.lastError, null);
+    assert.ok(record?.sentAt instanceof Date);
+  });
+
+  it('lets an operator replay a dead event', async () => {
+    const eventId = randomUUID();
+    await log.claim(request(eventId));
+    await log.markFailed(eventId, '550 no such user', { dead: true });
+    assert.equal((await log.find(eventId))?.status, 'dead');
+    assert.deepEqual(await log.claim(request(eventId)), { kind: 'claimed', attempts: 2 });
+  });
+});

@@ -30,9 +30,13 @@ export const UsersConfigSchema = Type.Object({
   LOGIN_LOCK_INITIAL_SECONDS: Type.Integer({ minimum: 1, default: 30 }),
   LOGIN_LOCK_MAX_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
   PASSWORD_RESET_TTL_SECONDS: Type.Integer({ minimum: 60, default: 3600 }),
-  /** Per client address, per hour: registration and reset requests are what bots hammer. */
-  REGISTER_RATE_LIMIT_PER_HOUR: Type.Integer({ minimum: 1, default: 20 }),
-  PASSWORD_RESET_RATE_LIMIT_PER_HOUR: Type.Integer({ minimum: 1, default: 10 }),
+  /**
+   * Per client address (X-Forwarded-For through the gateway), per hour: registration and
+   * reset requests are what bots hammer. Generous, because server-side callers such as the
+   * frontend may share one address.
+   */
+  REGISTER_RATE_LIMIT_PER_HOUR: Type.Integer({ minimum: 1, default: 100 }),
+  PASSWORD_RESET_RATE_LIMIT_PER_HOUR: Type.Integer({ minimum: 1, default: 30 }),
   OUTBOX_POLL_INTERVAL_MS: Type.Integer({ minimum: 10, default: 500 }),
 });
 

@@ -23,7 +23,12 @@ describe('ms-users internal credentials API', function () {
 
   before(async () => {
     service = await startUsersService({
-      env: { LOGIN_MAX_FAILURES: '3', LOGIN_LOCK_INITIAL_SECONDS: '1', LOGIN_LOCK_MAX_SECONDS: '60' },
+      env: {
+        LOGIN_MAX_FAILURES: '3',
+        LOGIN_LOCK_INITIAL_SECONDS: '1',
+        LOGIN_LOCK_MAX_SECONDS: '60',
+        REGISTER_RATE_LIMIT_PER_HOUR: '4',
+      },
     });
     msAuthToken = service.issuer.serviceToken('ms-auth', 'users:verify_credentials users:read');
     const registration = newRegistration('seller');
@@ -215,7 +220,21 @@ describe('ms-users internal credentials API', function () {
     });
   });
 
-  // Last: by now every outcome has happened.
+  // Last: by now every outcome has happened, and two accounts were registered.
+  describe('registration rate limit', () => {
+    it('refuses further registrations from one address with 429 and Retry-After', async () => {
+      const statuses: number[] = [];
+      let limited: JsonResponse | undefined;
+      for (let attempt = 0; attempt < 5 && !limited; attempt += 1) {
+        const response = await register(service, { username: 'x' });
+        statuses.push(response.status);
+        if (response.status === 429) limited = response;
+      }
+      assert.deepEqual(statuses, [400, 400, 429]);
+      assert.ok(Number(limited?.headers.get('retry-after')) > 0);
+    });
+  });
+
   describe('metrics', () => {
     it('counts checks by outcome in login_checks_total', async () => {
       const metrics = await httpRequest(`${service.url}/metrics`);

@@ -8,6 +8,7 @@ import {
   problemFields,
   register,
   startUsersService,
+  type Registration,
   type UsersTestService,
 } from '../support.js';
 
@@ -30,7 +31,8 @@ describe('ms-users registration (POST /api/users)', function () {
   }
 
   it('registers a consumer and a seller: 201, no hash anywhere, bcrypt cost 12, one account.created each', async () => {
-    for (const role of ['consumer', 'seller'] as const) {
+    const roles: Registration['role'][] = ['consumer', 'seller'];
+    for (const role of roles) {
       const registration = newRegistration(role);
       const response = await register(service, registration);
       assert.equal(response.status, 201, response.text);

@@ -1,6 +1,7 @@
 import { HttpProblem, type Principal, type Route } from '@marketshare/platform';
 import type { AccountService } from '../../domain/accounts.js';
 import type { LoginGuard } from '../../domain/credentials.js';
+import { LoginThrottledError } from '../../domain/errors.js';
 import type { UsersMetrics } from '../../metrics.js';
 import { defineUsersRoute, problem, signedIn } from '../users-route.js';
 import { INVALID_CREDENTIALS, presentInternalAccount } from './presenters.js';
@@ -45,11 +46,7 @@ export function internalRoutes({ accounts, loginGuard, metrics }: InternalRoutes
         requireCredentialsClient(signedIn(principal));
         const check = await loginGuard.verifyCredentials(body.username, body.password);
         metrics.loginChecks.inc({ outcome: check.outcome });
-        if (check.outcome === 'throttled') {
-          throw new HttpProblem(429, 'login_throttled', 'Too many failed attempts. Try again later.', {
-            headers: { 'Retry-After': String(check.retryAfterSeconds) },
-          });
-        }
+        if (check.outcome === 'throttled') throw new LoginThrottledError(check.retryAfterSeconds);
         if (check.outcome !== 'valid') return { body: INVALID_CREDENTIALS };
         return { body: { valid: true, account: presentInternalAccount(check.account) } };
       },

@@ -16,7 +16,7 @@ export interface Component {
   portKeys: PortKey[];
   /** Work done before spawning (downloads, generated config); returns the spawn spec. */
   prepare: (ctx: StackContext, services: readonly ServiceSpec[]) => Promise<DaemonSpec>;
-  ready: (ctx: StackContext) => Promise<boolean>;
+  ready: (ctx: StackContext, services: readonly ServiceSpec[]) => Promise<boolean>;
 }
 
 const portsOf = (ctx: StackContext, keys: PortKey[]): number[] => keys.map((key) => ctx.ports[key]);
@@ -133,6 +133,29 @@ export function gatewayEnv(ctx: StackContext): Record<string, string> {
   };
 }
 
+/** True when HAProxy's stats show each named backend that it has as UP (health checks passed). */
+export async function backendsUp(statsPort: number, backends: readonly string[]): Promise<boolean> {
+  if (backends.length === 0) return true;
+  try {
+    const response = await fetch(`http://127.0.0.1:${statsPort}/stats;csv`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    const lines = (await response.text()).split('\n');
+    const header = (lines[0] ?? '').replace(/^# /, '').split(',');
+    const [proxy, server, status] = ['pxname', 'svname', 'status'].map((name) => header.indexOf(name));
+    const state = new Map<string, string>();
+    for (const line of lines.slice(1)) {
+      const fields = line.split(',');
+      if (fields[server ?? -1] === 'BACKEND')
+        state.set(fields[proxy ?? -1] ?? '', fields[status ?? -1] ?? '');
+    }
+    // Services the gateway does not route (ms-email) have no backend.
+    return state.size > 0 && backends.every((name) => (state.get(name) ?? 'UP') === 'UP');
+  } catch {
+    return false;
+  }
+}
+
 export const GATEWAY: Component = {
   name: 'gateway',
   portKeys: ['GATEWAY_PORT', 'HAPROXY_STATS_PORT'],
@@ -150,7 +173,12 @@ export const GATEWAY: Component = {
       ports: portsOf(ctx, GATEWAY.portKeys),
     };
   },
-  ready: (ctx) => allOpen(portsOf(ctx, GATEWAY.portKeys)),
+  ready: async (ctx, services) =>
+    (await allOpen(portsOf(ctx, GATEWAY.portKeys))) &&
+    (await backendsUp(
+      ctx.ports.HAPROXY_STATS_PORT,
+      services.map((spec) => spec.name),
+    )),
 };
 
 // --- Prometheus -----------------------------------------------------------------------------
@@ -191,7 +219,8 @@ export const PROMETHEUS: Component = {
 export function waitForComponent(
   component: Component,
   ctx: StackContext,
+  services: readonly ServiceSpec[],
   timeoutMs: number,
 ): Promise<boolean> {
-  return waitUntil(() => component.ready(ctx), timeoutMs, 300);
+  return waitUntil(() => component.ready(ctx, services), timeoutMs, 300);
 }

@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from './net.js';
-import { serviceByName } from './services.js';
 import { INFRA, PORT_DEFAULTS } from './types.js';
 import type { PortKey, Ports, StackConfig, StackUrls } from './types.js';
 
@@ -85,10 +84,7 @@ export function stackUrls(config: StackConfig): StackUrls {
   const { ports } = config;
   const local = (port: number): string => `http://127.0.0.1:${port}`;
   const services: Record<string, string> = {};
-  for (const name of config.services) {
-    const spec = serviceByName(name);
-    if (spec !== undefined) services[name] = local(ports[spec.portKey]);
-  }
+  for (const { name, port } of config.services) services[name] = local(port);
   return {
     gateway: local(ports.GATEWAY_PORT),
     haproxyStats: `${local(ports.HAPROXY_STATS_PORT)}/stats`,

@@ -44,6 +44,7 @@ function ourRecord(stateDir: string, name: string, ports: number[], partial: Par
     log: logFile(stateDir, name),
     stopCommand: null,
     startedAt: new Date().toISOString(),
+    shared: true,
     ...partial,
   };
   writeRecord(stateDir, record);
@@ -53,7 +54,8 @@ async function reuseOrStart(
   stateDir: string,
   name: string,
   port: number,
-  start: () => Promise<void>,
+  /** Starts the server; false when it turned out to be running (booting) already, not ours. */
+  start: () => Promise<boolean>,
 ): Promise<InfraState> {
   const record = readRecord(stateDir, name);
   if (await isPortOpen(port)) {
@@ -61,13 +63,13 @@ async function reuseOrStart(
     if (record !== null) removeRecord(stateDir, name); // stale: someone else runs it now
     return 'reused';
   }
-  await start();
+  const ours = await start();
   if (!(await waitForPort(port, START_TIMEOUT_MS))) {
     throw new Error(
       `${name} did not accept connections on port ${port}:\n${tailLog(logFile(stateDir, name))}`,
     );
   }
-  return 'started';
+  return ours ? 'started' : 'reused';
 }
 
 /** The PostgreSQL cluster version (the single directory under /etc/postgresql). */
@@ -84,9 +86,13 @@ export function ensurePostgres(stateDir: string): Promise<InfraState> {
     const pgctl = requireCommand('pg_ctlcluster', 'apt-get install postgresql');
     ensureRunDir('/var/run/postgresql', 'postgres');
     mkdirSync(path.dirname(logFile(stateDir, 'postgresql')), { recursive: true });
-    await runChecked(pgctl, ['--skip-systemctl-redirect', version, 'main', 'start'], {
+    const result = await run(pgctl, ['--skip-systemctl-redirect', version, 'main', 'start'], {
       timeoutMs: START_TIMEOUT_MS,
     });
+    if (result.code !== 0) {
+      if (/already running/i.test(result.stderr)) return false;
+      throw new Error(`pg_ctlcluster start failed (exit ${result.code}): ${result.stderr.trim()}`);
+    }
     const pid = readPidFile(`/var/lib/postgresql/${version}/main/postmaster.pid`);
     ourRecord(stateDir, 'postgresql', [INFRA.postgres.port], {
       pid,
@@ -94,6 +100,7 @@ export function ensurePostgres(stateDir: string): Promise<InfraState> {
       log: `/var/log/postgresql/postgresql-${version}-main.log`,
       stopCommand: [pgctl, '--skip-systemctl-redirect', version, 'main', 'stop', '-m', 'fast'],
     });
+    return true;
   });
 }
 
@@ -120,12 +127,15 @@ export function ensureMariadb(stateDir: string): Promise<InfraState> {
       mariadbd,
     ]);
     const pid = readPidFile(pidFile);
+    // --oknodo: a mariadbd already running (still starting up) is left alone and not ours.
+    if (pid === null) return false;
     ourRecord(stateDir, 'mariadb', [INFRA.mysql.port], {
       pid,
-      startTime: pid === null ? null : processStartTime(pid),
+      startTime: processStartTime(pid),
       group: true,
       log,
     });
+    return true;
   });
 }
 
@@ -145,11 +155,22 @@ export async function ensureRabbitmq(stateDir: string, log: Logger): Promise<Inf
   const state = await reuseOrStart(stateDir, 'rabbitmq', INFRA.rabbitmq.port, async () => {
     const server = requireCommand('rabbitmq-server', 'apt-get install rabbitmq-server');
     const ctl = requireCommand('rabbitmqctl', 'apt-get install rabbitmq-server');
+    // The node may be up with its app stopped (tests simulate broker outages with
+    // `rabbitmqctl stop_app`) or still booting: then it is not ours, just wait for it.
+    if (await rabbitmqNodeUp()) {
+      log('rabbitmq: the node is up but not accepting connections yet; waiting');
+      return false;
+    }
     await runChecked(server, ['-detached'], { timeoutMs: START_TIMEOUT_MS });
+    await run(ctl, ['-q', 'await_startup', '--timeout', '90'], { timeoutMs: 100_000 });
+    const pid = await rabbitmqPid(ctl);
     ourRecord(stateDir, 'rabbitmq', [INFRA.rabbitmq.port], {
+      pid,
+      startTime: pid === null ? null : processStartTime(pid),
       log: '/var/log/rabbitmq',
       stopCommand: [ctl, 'stop'],
     });
+    return true;
   });
   if (!(await isPortOpen(INFRA.rabbitmq.prometheusPort))) {
     log('enabling the rabbitmq_prometheus plugin');
@@ -160,6 +181,18 @@ export async function ensureRabbitmq(stateDir: string, log: Logger): Promise<Inf
     }
   }
   return state;
+}
+
+async function rabbitmqNodeUp(): Promise<boolean> {
+  const diagnostics = requireCommand('rabbitmq-diagnostics', 'apt-get install rabbitmq-server');
+  return (await run(diagnostics, ['-q', 'ping'], { timeoutMs: 30_000 })).code === 0;
+}
+
+/** The broker's OS pid (the Erlang VM), so its record's liveness does not depend on the port. */
+async function rabbitmqPid(ctl: string): Promise<number | null> {
+  const result = await run(ctl, ['-q', 'eval', 'list_to_integer(os:getpid()).'], { timeoutMs: 30_000 });
+  const pid = Number(result.stdout.trim());
+  return result.code === 0 && Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
 export async function ensureVhost(vhost: string): Promise<void> {

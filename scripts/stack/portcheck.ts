@@ -16,6 +16,14 @@ export async function portHolder(port: number): Promise<string | null> {
   return match === null ? null : `${match[1] ?? '?'}, pid ${match[2] ?? '?'}`;
 }
 
+/** Number of established client connections to a local listening port (via `ss`). */
+export async function clientConnections(port: number): Promise<number> {
+  const ss = which('ss');
+  if (ss === null) return 0;
+  const result = await run(ss, ['-Htn', 'state', 'established', `( sport = :${port} )`], { timeoutMs: 5000 });
+  return result.stdout.split('\n').filter((line) => line.trim() !== '').length;
+}
+
 /** Lines like "port 8080 (gateway) is already in use (by haproxy, pid 42)" for taken ports. */
 export async function portConflicts(claims: readonly PortClaim[]): Promise<string[]> {
   const problems: string[] = [];

@@ -16,7 +16,7 @@ export type EnvBuilder = (ctx: StackContext) => Record<string, string>;
 export interface ServiceSpec {
   /** Service name: also its OAuth client id, OTEL_SERVICE_NAME and log/pid file name. */
   name: string;
-  /** Workspace dir, relative to the repo root. */
+  /** Workspace dir, relative to the repo root (or absolute). */
   dir: string;
   /** Environment variable holding its port (see PORT_DEFAULTS for the default). */
   portKey: PortKey;
@@ -173,7 +173,7 @@ export function serviceEnv(ctx: StackContext, spec: ServiceSpec): Record<string,
 }
 
 export function serviceExists(repoRoot: string, spec: ServiceSpec): boolean {
-  return existsSync(path.join(repoRoot, spec.dir, spec.entryFile));
+  return existsSync(path.resolve(repoRoot, spec.dir, spec.entryFile));
 }
 
 export function serviceByName(name: string): ServiceSpec | undefined {

@@ -43,6 +43,8 @@ export interface StartOptions {
   vhost?: string | null;
   /** Only these services (by name) of the table; default all that exist. */
   services?: string[];
+  /** The service table; default SERVICES (tests may run stand-in services). */
+  table?: readonly ServiceSpec[];
   /** Extra environment for every service (e.g. test settings); wins over the contract. */
   serviceEnv?: Record<string, string>;
   /** Bound on the wait for every /readyz; default 90 s. */
@@ -79,19 +81,23 @@ async function resolveConfig(
   env: NodeJS.ProcessEnv,
 ): Promise<StackConfig> {
   const wanted = options.services;
-  const services = SERVICES.filter((spec) => serviceExists(REPO_ROOT, spec))
-    .filter((spec) => wanted === undefined || wanted.includes(spec.name))
-    .map((spec) => spec.name);
+  const table = options.table ?? SERVICES;
+  const enabled = table
+    .filter((spec) => serviceExists(REPO_ROOT, spec))
+    .filter((spec) => wanted === undefined || wanted.includes(spec.name));
+  const servicesWith = (ports: Ports): StackConfig['services'] =>
+    enabled.map((spec) => ({ name: spec.name, port: ports[spec.portKey] }));
   const previous = readConfig(stateDir);
   const alive = await Promise.all(readRecords(stateDir).map((record) => isRecordAlive(record)));
   // While processes of this stack run, keep the ports, prefix and vhost they were started with.
-  if (previous !== null && alive.some(Boolean)) return { ...previous, services };
+  if (previous !== null && alive.some(Boolean))
+    return { ...previous, services: servicesWith(previous.ports) };
   const dbPrefix = validateDbPrefix(options.dbPrefix ?? env['STACK_DB_PREFIX'] ?? '');
   const vhost = validateVhost(options.vhost === undefined ? (env['STACK_VHOST'] ?? null) : options.vhost);
   const ports = await resolvePorts(env, options.ports, options.randomPorts ?? false);
   const externalMongo = (env['MONGO_URL'] ?? '') !== '';
   const mongoUrl = externalMongo ? (env['MONGO_URL'] ?? '') : standInMongoUrl(ports.MONGO_PORT, dbPrefix);
-  return { ports, dbPrefix, vhost, mongoUrl, externalMongo, services };
+  return { ports, dbPrefix, vhost, mongoUrl, externalMongo, services: servicesWith(ports) };
 }
 
 async function running(stateDir: string, name: string): Promise<ProcessRecord | null> {
@@ -120,8 +126,10 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
     externalMongo: config.externalMongo,
     gatewayUrl: `http://127.0.0.1:${ports.GATEWAY_PORT}`,
   };
-  const services = SERVICES.filter((spec) => config.services.includes(spec.name));
-  const skipped = SERVICES.filter((spec) => !serviceExists(REPO_ROOT, spec)).map((spec) => spec.name);
+  const table = options.table ?? SERVICES;
+  const names = config.services.map((service) => service.name);
+  const services = table.filter((spec) => names.includes(spec.name));
+  const skipped = table.filter((spec) => !serviceExists(REPO_ROOT, spec)).map((spec) => spec.name);
   if (skipped.length > 0) log(`not built yet, skipped: ${skipped.join(', ')}`);
 
   const aux: Component[] = [...(config.externalMongo ? [] : [MONGO]), SMTP, GATEWAY, PROMETHEUS];
@@ -157,14 +165,15 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
       log(`${component.name}: started (pid ${record.pid ?? '?'})`);
     };
     const awaitComponent = async (component: Component, timeoutMs: number): Promise<void> => {
-      if (await waitForComponent(component, ctx, timeoutMs)) return;
+      if (await waitForComponent(component, ctx, services, timeoutMs)) return;
       const file = path.join(stateDir, 'logs', `${component.name}.log`);
       throw new StackError(
         `${component.name} did not become ready in ${timeoutMs / 1000} s:\n${tailLog(file)}`,
       );
     };
 
-    // Datastores of the services first, then the services, then gateway and Prometheus.
+    // Datastores of the services first, then the services and Prometheus, the gateway last:
+    // its first health checks then find every service up.
     const first = aux.filter((component) => component === MONGO || component === SMTP);
     for (const component of first) await startComponent(component);
     await Promise.all(first.map((component) => awaitComponent(component, 120_000)));
@@ -174,14 +183,11 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
       serviceEnvs[spec.name] = serviceEnv(ctx, spec);
       await startService(ctx, spec, options.serviceEnv ?? {}, log, startedNow);
     }
-    for (const component of [GATEWAY, PROMETHEUS]) await startComponent(component);
-
+    await startComponent(PROMETHEUS);
     const timeoutMs = options.readyTimeoutMs ?? 90_000;
-    await Promise.all([
-      ...services.map((spec) => awaitService(ctx, spec, timeoutMs)),
-      awaitComponent(GATEWAY, 30_000),
-      awaitComponent(PROMETHEUS, 60_000),
-    ]);
+    await Promise.all(services.map((spec) => awaitService(ctx, spec, timeoutMs)));
+    await startComponent(GATEWAY);
+    await Promise.all([awaitComponent(GATEWAY, 30_000), awaitComponent(PROMETHEUS, 60_000)]);
     const urls = stackUrls(config);
     return {
       stateDir,
@@ -220,7 +226,7 @@ async function startService(
     name: spec.name,
     command: process.execPath,
     args: spec.nodeArgs,
-    cwd: path.join(ctx.repoRoot, spec.dir),
+    cwd: path.resolve(ctx.repoRoot, spec.dir),
     env: { ...ctx.env, ...serviceEnv(ctx, spec), ...extraEnv },
     ports: [ctx.ports[spec.portKey]],
   });

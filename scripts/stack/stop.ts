@@ -4,6 +4,7 @@ import path from 'node:path';
 import { readConfig, resolveStateDir, stackUrls } from './config.js';
 import { dropDatabases } from './databases.js';
 import { deleteVhost } from './infra.js';
+import { clientConnections } from './portcheck.js';
 import { isRecordAlive, readRecords, removeRecord, stopRecord } from './procs.js';
 import type { Logger, StackConfig, StackUrls } from './types.js';
 
@@ -30,7 +31,11 @@ export async function stopStack(stateDir?: string, options: StopOptions = {}): P
   const stopped: string[] = [];
   for (const record of records) {
     const alive = await isRecordAlive(record);
-    if (alive) {
+    const clients = alive && record.shared === true ? await inUse(record.ports) : 0;
+    if (clients > 0) {
+      // Another stack or test uses it: leave it to them (and forget it: it is no longer ours).
+      log(`leaving ${record.name} running: ${clients} client connection(s) from others`);
+    } else if (alive) {
       log(`stopping ${record.name}${record.pid === null ? '' : ` (pid ${record.pid})`}`);
       await stopRecord(record);
       stopped.push(record.name);
@@ -41,6 +46,11 @@ export async function stopStack(stateDir?: string, options: StopOptions = {}): P
   if (records.length === 0) log('nothing to stop');
   if (options.purge === true) await purge(dir, log);
   return stopped;
+}
+
+async function inUse(ports: number[]): Promise<number> {
+  const counts = await Promise.all(ports.map((port) => clientConnections(port)));
+  return counts.reduce((sum, count) => sum + count, 0);
 }
 
 async function purge(dir: string, log: Logger): Promise<void> {

@@ -79,6 +79,11 @@ export interface ProcessRecord {
   log: string;
   /** Stop by running this command instead of signalling the pid. */
   stopCommand: string[] | null;
+  /**
+   * A shared server (PostgreSQL, MariaDB, RabbitMQ) this stack had to start: stopped with the
+   * stack only while no other client is connected to it.
+   */
+  shared?: boolean;
   startedAt: string;
 }
 
@@ -89,7 +94,8 @@ export interface StackConfig {
   vhost: string | null;
   mongoUrl: string;
   externalMongo: boolean;
-  services: string[];
+  /** Services started (or to start), in start order, with their ports. */
+  services: { name: string; port: number }[];
 }
 
 export interface StackUrls {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { waitFor } from '@marketshare/platform/testing';
+import { httpRequest, waitFor } from '@marketshare/platform/testing';
 import { accountCreated, address, Harness } from './support/harness.js';
 
 const run = promisify(execFile);
@@ -40,6 +40,8 @@ describe('ms-email: failures', function () {
       },
       { what: 'two failed attempts' },
     );
+    const ready = await httpRequest(`${harness.baseUrl}/readyz`);
+    assert.equal(ready.status, 200, 'an SMTP outage means retries, not an unready instance');
     await harness.restartSmtp();
 
     const record = await harness.waitForStatus(event.id, 'sent');
@@ -77,6 +79,9 @@ describe('ms-email: failures', function () {
     brokerStopped = true;
     await rabbitmqctl('stop_app');
     await waitFor(() => !harness.service.connection.isConnected(), { what: 'the consumer to see the drop' });
+    const unready = await httpRequest(`${harness.baseUrl}/readyz`);
+    assert.equal(unready.status, 503);
+    assert.notEqual(JSON.stringify(unready.body).indexOf('"rabbitmq":"not consuming'), -1, unready.text);
     await rabbitmqctl('start_app');
     brokerStopped = false;
     await harness.service.consumer.waitUntilConsuming(30_000);

@@ -25,6 +25,8 @@ export interface NotificationServiceDeps {
   claimLeaseMs: number;
 }
 
+const MARK_SENT_ATTEMPTS = 4;
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -111,10 +113,27 @@ export class NotificationService {
       throw error;
     }
     metrics.sendDuration(emailType, 'sent', elapsed());
-    await log.markSent(envelope.id, receipt);
+    await this.recordSent(envelope.id, receipt);
     metrics.outcome(emailType, 'sent');
     logger.info({ messageId: receipt.messageId }, 'email sent');
     return 'sent';
+  }
+
+  /**
+   * The email is out: losing this update would let a later redelivery send it again, so a
+   * database blip is retried here before the error goes back to the broker.
+   */
+  private async recordSent(eventId: string, receipt: SentReceipt): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.deps.log.markSent(eventId, receipt);
+        return;
+      } catch (error) {
+        if (attempt >= MARK_SENT_ATTEMPTS) throw error;
+        this.deps.logger.warn({ err: error, eventId }, 'recording the sent email failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
   }
 
   private async recordUndeliverable(

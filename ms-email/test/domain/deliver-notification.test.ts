@@ -22,13 +22,17 @@ function event() {
 }
 
 /** In-memory fakes that record what the use case did. */
-function setup(options: { claim?: ClaimResult; sendError?: Error } = {}) {
+function setup(options: { claim?: ClaimResult; sendError?: Error; markSentFailures?: number } = {}) {
+  let markSentFailures = options.markSentFailures ?? 0;
   const calls: string[] = [];
   const outcomes: EmailOutcome[] = [];
   const sent: OutgoingEmail[] = [];
   const log: DeliveryLog = {
     claim: async () => options.claim ?? { kind: 'claimed', attempts: 1 },
-    markSent: async (id) => void calls.push(`sent ${id}`),
+    markSent: async (id) => {
+      if (markSentFailures-- > 0) throw new Error('connection lost');
+      calls.push(`sent ${id}`);
+    },
     markFailed: async (_id, _error, { dead }) => void calls.push(dead ? 'dead' : 'failed'),
     recordUndeliverable: async () => void calls.push('undeliverable'),
     find: async () => undefined,
@@ -82,6 +86,13 @@ describe('ms-email domain: NotificationService', () => {
     await assert.rejects(service.deliver(event(), { attempt: 2, maxAttempts: 2 }), MailSendError);
     assert.deepEqual(calls, ['failed', 'dead']);
     assert.deepEqual(outcomes, ['failed', 'dead']);
+  });
+
+  it('retries recording a sent email before giving the error back', async () => {
+    const { service, calls } = setup({ markSentFailures: 2 });
+    const envelope = event();
+    assert.equal(await service.deliver(envelope, { attempt: 1, maxAttempts: 3 }), 'sent');
+    assert.deepEqual(calls, [`sent ${envelope.id}`]);
   });
 
   it('refuses events it cannot turn into an email', async () => {

@@ -10,6 +10,7 @@ import {
   createTestVhost,
   httpRequest,
   serveForTest,
+  waitFor,
   type JsonResponse,
   type TestMysqlDatabase,
   type TestVhost,
@@ -48,7 +49,12 @@ export async function startUsersService(
     cleanups.push(() => issuer.stop());
     let vhost: TestVhost | undefined;
     if (options.withEvents) {
-      vhost = await createTestVhost('ms_users');
+      // Other suites on this machine restart the broker now and then; ride that out.
+      vhost = await waitFor(() => createTestVhost('ms_users'), {
+        timeoutMs: 45_000,
+        intervalMs: 1_000,
+        what: 'a RabbitMQ test vhost',
+      });
       const created = vhost;
       cleanups.push(() => created.drop());
     }

@@ -125,6 +125,9 @@ export function ensureMariadb(stateDir: string): Promise<InfraState> {
       log,
       '--exec',
       mariadbd,
+      '--',
+      // Debian's config may leave `user` to systemd; mariadbd refuses to run as root.
+      ...(userInfo().uid === 0 ? ['--user=mysql'] : []),
     ]);
     const pid = readPidFile(pidFile);
     // --oknodo: a mariadbd already running (still starting up) is left alone and not ours.

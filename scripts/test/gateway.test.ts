@@ -174,6 +174,13 @@ describe('gateway (HAProxy)', function () {
       assert.match(haproxy?.output() ?? '', /\{[0-9a-f-]{36}\}/, 'the access log carries the request id');
     });
 
+    it('replaces client-supplied forwarding headers with the real client address', async () => {
+      await request(gatewayPort, '/api/users/xff-check', { headers: { 'x-forwarded-for': '203.0.113.9' } });
+      const seen = backends['users']?.seen.find((req) => req.url === '/api/users/xff-check');
+      assert.equal(seen?.headers['x-forwarded-for'], '127.0.0.1');
+      assert.equal(seen?.headers['x-forwarded-proto'], 'http');
+    });
+
     it(`rate-limits /api/auth/token per client IP (429 with Retry-After past ${TOKEN_RATE} per 10 s)`, async () => {
       const statuses: number[] = [];
       let retryAfter: string | string[] | undefined;

@@ -40,7 +40,7 @@ export class AccountService {
   constructor(private readonly deps: AccountServiceDeps) {}
 
   /** Public sign-up: sellers and consumers only; announces `account.created` with the insert. */
-  register(input: NewAccount & { role: 'seller' | 'consumer' }): Promise<Account> {
+  async register(input: NewAccount & { role: 'seller' | 'consumer' }): Promise<Account> {
     if (!['seller', 'consumer'].includes(input.role)) {
       throw new DomainError(
         'forbidden',

@@ -7,7 +7,14 @@
 import { ensureInfrastructure, stackStatus, startStack, stopStack } from './index.js';
 import type { StackInfo } from './index.js';
 
-const USAGE = 'usage: node --import tsx scripts/stack/cli.ts start|stop|status|infra [--keep-on-failure]';
+const USAGE = [
+  'usage: node --import tsx scripts/stack/cli.ts <command>',
+  '  start [--keep-on-failure]   start (or reuse) the stack and print its URLs',
+  '  stop [--purge]              stop what start started; --purge also drops the databases,',
+  '                              users and vhost of a stack with STACK_DB_PREFIX, and its state dir',
+  '  status                      list what this stack started',
+  '  infra                       start (or reuse) PostgreSQL, MariaDB, RabbitMQ only',
+].join('\n');
 
 function printUrls(stack: StackInfo): void {
   const { urls } = stack;
@@ -52,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'stop':
-      await stopStack();
+      await stopStack(undefined, { purge: flags.includes('--purge') });
       return 0;
     case 'status':
       await status();

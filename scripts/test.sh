@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm test: install what is missing, make sure PostgreSQL, MariaDB and RabbitMQ run, then
-# lint, typecheck and run every mocha suite (.mocharc.cjs). Exits with the first failure.
+# lint, typecheck and run every mocha suite (options in .mocharc.cjs). Exits with the first failure.
 # Shared servers this script had to start are stopped again on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,4 +34,4 @@ phase "typecheck"
 npm run typecheck
 
 phase "tests (mocha)"
-npx mocha
+npx mocha 'platform/test/**/*.test.ts' 'ms-*/test/**/*.test.ts' 'scripts/test/**/*.test.ts' 'e2e/**/*.test.ts'

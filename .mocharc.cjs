@@ -1,14 +1,9 @@
-// One mocha run for the whole repository: every workspace's tests, then the end-to-end suite.
+// Options shared by every mocha run. The spec list lives in scripts/test.sh, so a developer
+// can run one file with `npx mocha path/to/file.test.ts` without the whole suite joining in.
 module.exports = {
   'node-option': ['import=tsx'],
-  spec: [
-    'platform/test/**/*.test.ts',
-    'ms-*/test/**/*.test.ts',
-    'scripts/test/**/*.test.ts',
-    'e2e/**/*.test.ts',
-  ],
   timeout: 30000,
   slow: 2000,
   exit: true,
-  reporter: './scripts/mocha-summary-reporter.cjs',
+  reporter: require('node:path').join(__dirname, 'scripts', 'mocha-summary-reporter.cjs'),
 };

@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
@@ -39,9 +39,10 @@ export function createLogger(options: { service: string; level: string }): Logge
     // Lets logs and traces be joined in Grafana without every call site passing ids.
     mixin() {
       const span = trace.getActiveSpan();
-      if (!span) return {};
-      const { traceId, spanId } = span.spanContext();
-      return { trace_id: traceId, span_id: spanId };
+      const spanContext = span?.spanContext();
+      // Without an exporter the no-op tracer hands out all-zero ids; those join nothing.
+      if (!spanContext || !isSpanContextValid(spanContext)) return {};
+      return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
     },
   });
 }

@@ -1,4 +1,4 @@
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa';
@@ -17,7 +17,10 @@ export function startTelemetry(serviceName: string): void {
   const exporting = Boolean(process.env['OTEL_EXPORTER_OTLP_ENDPOINT']);
   sdk = new NodeSDK({
     serviceName,
-    ...(exporting ? { traceExporter: new OTLPTraceExporter() } : { spanProcessors: [] }),
+    // Without an exporter a no-op processor still installs the real tracer provider, so ids exist.
+    ...(exporting
+      ? { traceExporter: new OTLPTraceExporter() }
+      : { spanProcessors: [new tracing.NoopSpanProcessor()] }),
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) =>

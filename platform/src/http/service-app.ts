@@ -34,7 +34,8 @@ export interface ServiceAppOptions {
  * listens: tests drive it directly and `server.ts` owns the process concerns.
  */
 export function createServiceApp(options: ServiceAppOptions): Koa<AppState> {
-  const app = new Koa<AppState>({ proxy: options.trustProxy ?? true });
+  // Only the last X-Forwarded-For hop (the one the gateway appended) is trusted; earlier ones are client-supplied.
+  const app = new Koa<AppState>({ proxy: options.trustProxy ?? true, maxIpsCount: 1 });
   app.silent = true;
   const router = new Router<AppState>();
   const deps = { verifier: options.verifier, bodyLimitBytes: options.bodyLimitBytes };

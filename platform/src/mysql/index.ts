@@ -53,7 +53,9 @@ function checksum(sql: string): string {
 export async function runMigrations(url: string, migrations: Migration[], logger?: Logger): Promise<number> {
   const connection = await mysql.createConnection({ uri: url, multipleStatements: true, timezone: 'Z' });
   try {
-    const [lockRows] = await connection.query<RowDataPacket[]>("SELECT GET_LOCK('schema_migrations', 60) AS got");
+    const [lockRows] = await connection.query<RowDataPacket[]>(
+      "SELECT GET_LOCK('schema_migrations', 60) AS got",
+    );
     if (lockRows[0]?.['got'] !== 1) throw new Error('could not take the migration lock');
     await connection.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INT PRIMARY KEY,
@@ -61,7 +63,9 @@ export async function runMigrations(url: string, migrations: Migration[], logger
       checksum CHAR(64) NOT NULL,
       applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)
     )`);
-    const [appliedRows] = await connection.query<RowDataPacket[]>('SELECT version, checksum FROM schema_migrations');
+    const [appliedRows] = await connection.query<RowDataPacket[]>(
+      'SELECT version, checksum FROM schema_migrations',
+    );
     const applied = new Map(appliedRows.map((row) => [Number(row['version']), String(row['checksum'])]));
     let count = 0;
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
@@ -88,7 +92,10 @@ export async function runMigrations(url: string, migrations: Migration[], logger
 }
 
 /** Runs `work` in a transaction on one pooled connection; rolls back on any error. */
-export async function inTransaction<T>(pool: Pool, work: (connection: mysql.PoolConnection) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  pool: Pool,
+  work: (connection: mysql.PoolConnection) => Promise<T>,
+): Promise<T> {
   const connection = await pool.getConnection();
   try {
     await connection.beginTransaction();

@@ -102,6 +102,10 @@ describe('gateway (HAProxy)', function () {
       '/METRICS',
       '//metrics',
       '/%6detrics',
+      '/api/users/metrics/../../metrics',
+      '/api/users/../internal/x',
+      '/api/users/%2e%2e/%2E%2E/metrics',
+      '/api/users/./me',
     ];
     for (const url of blocked) {
       it(`answers 404 to ${url} and never routes it`, async () => {

@@ -106,6 +106,8 @@ describe('gateway (HAProxy)', function () {
       '/api/users/../internal/x',
       '/api/users/%2e%2e/%2E%2E/metrics',
       '/api/users/./me',
+      '/api/metrics',
+      '/api/users/metrics/',
     ];
     for (const url of blocked) {
       it(`answers 404 to ${url} and never routes it`, async () => {

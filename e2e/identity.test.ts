@@ -88,17 +88,19 @@ describe('end to end: identity through the gateway', function () {
     await stack?.stop();
   });
 
-  it('registers a consumer and delivers a welcome email with the right recipient and company', async () => {
-    const account = await registered('consumer');
-    const mail = await waitFor(
-      async () => {
-        const response = await httpRequest(`${stack.info.urls.smtpWeb}/email`);
-        const list = Array.isArray(response.body) ? (response.body as SinkMail[]) : []; // maildev's REST API shape
-        return list.find((m) => m.to.some((to) => to.address === account.email));
-      },
-      { timeoutMs: 30_000, what: 'the welcome email in the SMTP sink' },
-    );
-    assert.match(`${mail.subject}\n${mail.text ?? ''}`, new RegExp(account.companyName));
+  describe('registration', () => {
+    it('registers a consumer and delivers a welcome email with the right recipient and company', async () => {
+      const account = await registered('consumer');
+      const mail = await waitFor(
+        async () => {
+          const response = await httpRequest(`${stack.info.urls.smtpWeb}/email`);
+          const list = Array.isArray(response.body) ? (response.body as SinkMail[]) : []; // maildev's REST API shape
+          return list.find((m) => m.to.some((to) => to.address === account.email));
+        },
+        { timeoutMs: 30_000, what: 'the welcome email in the SMTP sink' },
+      );
+      assert.match(`${mail.subject}\n${mail.text ?? ''}`, new RegExp(account.companyName));
+    });
   });
 
   describe('password login and tokens', () => {
@@ -374,56 +376,58 @@ describe('end to end: identity through the gateway', function () {
     }
   });
 
-  it('never routes /internal/ or /metrics', async () => {
-    for (const path of [
-      '/internal/users/verify-credentials',
-      '/api/users/../internal/users/x',
-      '/metrics',
-      '/METRICS',
-      '/api/users/metrics/../../metrics',
-    ]) {
-      const response = await gateway.call(path, {
-        method: path.includes('verify') ? 'POST' : 'GET',
-        json: path.includes('verify') ? { username: 'a', password: 'b' } : undefined,
-      });
-      assert.equal(response.status, 404, `${path}: ${response.status}`);
-      assert.doesNotMatch(response.text, /valid|http_server_request_duration_seconds/);
-    }
-  });
+  describe('the gateway and observability (after the flows above)', () => {
+    it('never routes /internal/ or /metrics', async () => {
+      for (const path of [
+        '/internal/users/verify-credentials',
+        '/api/users/../internal/users/x',
+        '/metrics',
+        '/METRICS',
+        '/api/users/metrics/../../metrics',
+      ]) {
+        const response = await gateway.call(path, {
+          method: path.includes('verify') ? 'POST' : 'GET',
+          json: path.includes('verify') ? { username: 'a', password: 'b' } : undefined,
+        });
+        assert.equal(response.status, 404, `${path}: ${response.status}`);
+        assert.doesNotMatch(response.text, /valid|http_server_request_duration_seconds/);
+      }
+    });
 
-  it('exposes the request-duration histogram by route template on every service', async () => {
-    for (const [name, url] of Object.entries(stack.info.urls.services)) {
-      const metrics = await httpRequest(`${url}/metrics`);
-      assert.equal(metrics.status, 200, name);
-      assert.match(metrics.text, /http_server_request_duration_seconds_bucket\{/, name);
-      assert.doesNotMatch(metrics.text, /route="\/api\/users\/[0-9a-f]{8}-/, `${name} labels raw paths`);
-    }
-    const users = await httpRequest(`${stack.info.urls.services['ms-users']}/metrics`);
-    assert.match(users.text, /route="\/api\/users\/me"/);
-  });
+    it('exposes the request-duration histogram by route template on every service', async () => {
+      for (const [name, url] of Object.entries(stack.info.urls.services)) {
+        const metrics = await httpRequest(`${url}/metrics`);
+        assert.equal(metrics.status, 200, name);
+        assert.match(metrics.text, /http_server_request_duration_seconds_bucket\{/, name);
+        assert.doesNotMatch(metrics.text, /route="\/api\/users\/[0-9a-f]{8}-/, `${name} labels raw paths`);
+      }
+      const users = await httpRequest(`${stack.info.urls.services['ms-users']}/metrics`);
+      assert.match(users.text, /route="\/api\/users\/me"/);
+    });
 
-  it('is scraped by Prometheus: every service, HAProxy and RabbitMQ are up', async () => {
-    const targets = await waitFor(
-      async () => {
-        const response = await httpRequest(`${stack.info.urls.prometheus}/api/v1/targets?state=active`);
-        const active = (field(field(response.body, 'data'), 'activeTargets') ?? []) as {
-          labels: { job: string };
-          health: string;
-        }[];
-        const healthy = active.filter((t) => t.health === 'up').map((t) => t.labels.job);
-        return active.length > 0 && active.every((t) => t.health === 'up') ? healthy : undefined;
-      },
-      { timeoutMs: 45_000, intervalMs: 1_000, what: 'every Prometheus target to be up' },
-    );
-    for (const service of stack.info.services)
-      assert.ok(
-        targets.some((job) => job.includes(service)),
-        `${service} scraped`,
+    it('is scraped by Prometheus: every service, HAProxy and RabbitMQ are up', async () => {
+      const targets = await waitFor(
+        async () => {
+          const response = await httpRequest(`${stack.info.urls.prometheus}/api/v1/targets?state=active`);
+          const active = (field(field(response.body, 'data'), 'activeTargets') ?? []) as {
+            labels: { job: string };
+            health: string;
+          }[];
+          const healthy = active.filter((t) => t.health === 'up').map((t) => t.labels.job);
+          return active.length > 0 && active.every((t) => t.health === 'up') ? healthy : undefined;
+        },
+        { timeoutMs: 45_000, intervalMs: 1_000, what: 'every Prometheus target to be up' },
       );
-  });
+      for (const service of stack.info.services)
+        assert.ok(
+          targets.some((job) => job.includes(service)),
+          `${service} scraped`,
+        );
+    });
 
-  it('never returned a password hash in any response', () => {
-    assert.ok(seenResponses.length > 20);
-    for (const text of seenResponses) assert.doesNotMatch(text, /\$2[aby]\$\d\d\$/);
+    it('never returned a password hash in any response', () => {
+      assert.ok(seenResponses.length > 20);
+      for (const text of seenResponses) assert.doesNotMatch(text, /\$2[aby]\$\d\d\$/);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { httpRequest, type JsonResponse } from '@marketshare/platform/testing';
 
-/** Every body the tests saw, so one test can assert no response ever carried a hash. */
-export const seenResponses: string[] = [];
+/** A bcrypt hash in any form ($2a$, $2b$, $2y$ and a cost). */
+const BCRYPT_HASH = /\$2[aby]\$\d\d\$/;
 
 export interface TokenPair {
   access_token: string;
@@ -39,7 +39,8 @@ export class GatewayClient {
       json: init.json,
       body: init.body,
     });
-    seenResponses.push(response.text);
+    // No response may ever carry a password hash: every call through the gateway checks it.
+    if (BCRYPT_HASH.test(response.text)) throw new Error(`${path} answered with a password hash`);
     return response;
   }
 

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createMysqlPool, type Pool, type RowDataPacket } from '@marketshare/platform/mysql';
+import { GatewayClient, field } from './gateway-client.js';
+import { startIsolatedStack, type IsolatedStack } from './isolated-stack.js';
+import { RealKeySigner } from './real-signer.js';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export interface Account {
+  role: 'seller' | 'consumer';
+  username: string;
+  email: string;
+  companyName: string;
+  password: string;
+}
+
+/** What every end-to-end file works with: one stack, its gateway, and the real signing key. */
+export interface World {
+  stack: IsolatedStack;
+  gateway: GatewayClient;
+  signer: RealKeySigner;
+  usersDb: Pool;
+  newAccount(role?: 'seller' | 'consumer'): Account;
+  register(role?: 'seller' | 'consumer'): Promise<Account & { id: string }>;
+  countAccounts(): Promise<number>;
+}
+
+let world: Promise<World> | undefined;
+let sequence = 0;
+
+function mysqlRootUrl(serviceUrl: string): string {
+  return `mysql://root@127.0.0.1:3306${new URL(serviceUrl).pathname}`;
+}
+
+async function build(): Promise<World> {
+  const stack = await startIsolatedStack({
+    REGISTER_RATE_LIMIT_PER_HOUR: '1000',
+    LOGIN_MAX_FAILURES: '3',
+    LOGIN_LOCK_INITIAL_SECONDS: '2',
+    LOGIN_LOCK_MAX_SECONDS: '4',
+  });
+  const { info } = stack;
+  const authEnv = info.serviceEnv['ms-auth'] ?? {};
+  const gateway = new GatewayClient(info.urls.gateway, info.secrets['CLIENT_SECRET_FRONTEND'] ?? '');
+  const signer = await RealKeySigner.open({
+    mysqlUrl: authEnv['MYSQL_URL'] ?? '',
+    keyEncryptionSecret: authEnv['AUTH_KEY_ENCRYPTION_SECRET'] ?? '',
+    issuer: authEnv['AUTH_ISSUER'] ?? '',
+    audience: authEnv['AUTH_AUDIENCE'] ?? 'marketshare-api',
+  });
+  const usersDb = createMysqlPool(mysqlRootUrl(info.serviceEnv['ms-users']?.['MYSQL_URL'] ?? ''), {
+    connectionLimit: 2,
+  });
+  const newAccount = (role: 'seller' | 'consumer' = 'consumer'): Account => {
+    sequence += 1;
+    const tag = `${randomUUID().slice(0, 8)}${sequence}`;
+    return {
+      role,
+      username: `user_${tag}`,
+      email: `${tag}@buyer.test`,
+      companyName: `Company ${tag} GmbH`,
+      password: PASSWORD,
+    };
+  };
+  return {
+    stack,
+    gateway,
+    signer,
+    usersDb,
+    newAccount,
+    async register(role = 'consumer') {
+      const account = newAccount(role);
+      const response = await gateway.register(account);
+      assert.equal(response.status, 201, response.text);
+      return { ...account, id: String(field(response.body, 'id')) };
+    },
+    async countAccounts() {
+      const [rows] = await usersDb.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM accounts');
+      return Number(rows[0]?.['n']);
+    },
+  };
+}
+
+/**
+ * The stack is started once, by the first end-to-end file that asks, and stopped after the
+ * whole run (a root-level hook), so the files share its start-up cost.
+ */
+export function e2eWorld(): Promise<World> {
+  world ??= build();
+  return world;
+}
+
+after(async function () {
+  this.timeout(120_000);
+  if (!world) return;
+  const current = await world.catch(() => undefined);
+  world = undefined;
+  if (!current) return;
+  await current.signer.close().catch(() => undefined);
+  await current.usersDb.end().catch(() => undefined);
+  await current.stack.stop();
+});

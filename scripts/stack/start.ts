@@ -1,5 +1,5 @@
 /** startStack: infrastructure, databases, supporting processes, services, readiness. */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
   REPO_ROOT,
@@ -15,13 +15,13 @@ import {
 } from './config.js';
 import { GATEWAY, MONGO, PROMETHEUS, SMTP, waitForComponent } from './components.js';
 import type { Component } from './components.js';
-import { provisionDatabases } from './databases.js';
+import { dropDatabases, provisionDatabases } from './databases.js';
 import { ensureInfra, ensureVhost } from './infra.js';
 import { httpStatus, waitUntil } from './net.js';
 import { portConflicts } from './portcheck.js';
 import type { PortClaim } from './portcheck.js';
 import { isPidAlive, isRecordAlive, readRecord, readRecords, spawnDaemon, tailLog } from './procs.js';
-import { loadOrCreateSecrets } from './secrets.js';
+import { loadOrCreateSecrets, secretsFile } from './secrets.js';
 import { SERVICES, serviceEnv, serviceExists } from './services.js';
 import type { ServiceSpec } from './services.js';
 import { stopStack } from './stop.js';
@@ -111,6 +111,8 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
   const stateDir = resolveStateDir(options.stateDir ?? env['STACK_DIR']);
   mkdirSync(path.join(stateDir, 'logs'), { recursive: true });
   const config = await resolveConfig(stateDir, options, env);
+  // Data sealed with secrets that are gone (a new clone, a deleted .local/) cannot be read again.
+  const secretsAreNew = !existsSync(secretsFile(stateDir));
   const secrets = loadOrCreateSecrets(stateDir);
   const { ports } = config;
   const ctx: StackContext = {
@@ -151,6 +153,10 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
   try {
     await ensureInfra(stateDir, log);
     if (config.vhost !== null) await ensureVhost(config.vhost);
+    if (secretsAreNew) {
+      log(`new secrets: resetting any databases of an earlier stack with prefix '${config.dbPrefix}'`);
+      await dropDatabases(config.dbPrefix);
+    }
     await provisionDatabases(config.dbPrefix, secrets);
     log(`databases ready (prefix '${config.dbPrefix}')`);
 

@@ -32,7 +32,14 @@ export async function listen<S>(app: Koa<S>, host: string, port: number): Promis
     url: `http://${host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive sockets turn idle as their last response ends; close them as they do,
+        // or close() would wait for the client's keep-alive timeout.
+        const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+        server.close((error) => {
+          clearInterval(sweeper);
+          if (error) reject(error);
+          else resolve();
+        });
         server.closeIdleConnections();
       }),
   };

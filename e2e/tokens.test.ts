@@ -3,7 +3,7 @@
  * rotation with reuse detection, concurrent refreshes, logout and introspection.
  */
 import assert from 'node:assert/strict';
-import { JwksVerifier } from '@marketshare/platform';
+import { ClientCredentialsTokenSource, JwksVerifier } from '@marketshare/platform';
 import { httpRequest, waitFor } from '@marketshare/platform/testing';
 import { field, type TokenPair } from './support/gateway-client.js';
 import { e2eWorld, PASSWORD, type World } from './support/world.js';
@@ -126,6 +126,31 @@ describe('end to end: registration, login and tokens through the gateway', funct
         { clientAuth: false },
       );
       assert.equal(anonymous.status, 401);
+    });
+    it('issues client-credentials tokens to services, limited to their scopes', async () => {
+      const { info } = stack;
+      const tokens = new ClientCredentialsTokenSource({
+        tokenUrl: `${info.urls.gateway}/api/auth/token`,
+        clientId: 'ms-orders',
+        clientSecret: info.secrets['CLIENT_SECRET_MS_ORDERS'] ?? '',
+        scope: 'stock:reserve',
+      });
+      const verifier = new JwksVerifier({
+        jwksUrl: `${info.urls.gateway}/.well-known/jwks.json`,
+        issuer: info.serviceEnv['ms-auth']?.['AUTH_ISSUER'] ?? '',
+        audience: 'marketshare-api',
+      });
+      const principal = await verifier.verify(await tokens.getToken());
+      assert.equal(principal.kind, 'service');
+      assert.equal(principal.clientId, 'ms-orders');
+      assert.deepEqual([...principal.scopes], ['stock:reserve']);
+      const widened = new ClientCredentialsTokenSource({
+        tokenUrl: `${info.urls.gateway}/api/auth/token`,
+        clientId: 'ms-orders',
+        clientSecret: info.secrets['CLIENT_SECRET_MS_ORDERS'] ?? '',
+        scope: 'users:verify_credentials',
+      });
+      await assert.rejects(widened.getToken());
     });
   });
 });

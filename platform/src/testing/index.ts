@@ -4,3 +4,4 @@ export * from './mysql-db.js';
 export * from './rabbit.js';
 export * from './smtp.js';
 export * from './http.js';
+export * from './pg-db.js';

@@ -1,23 +1,21 @@
-import { Type, baseConfigProperties, type Static } from '@marketshare/platform';
-
-/**
- * Connection strings carry credentials, so they are marked sensitive; in development and
- * tests they fall back to the local servers so `npm start` works on a fresh clone.
- */
-const localDefault = (value: string, description: string) =>
-  Type.String({ minLength: 1, description, 'x-sensitive': true, 'x-local-default': value });
+import {
+  Type,
+  baseConfigProperties,
+  connectionUrlWithLocalDefault,
+  rabbitConfigProperties,
+  tokenVerificationConfigProperties,
+  type Static,
+} from '@marketshare/platform';
 
 export const UsersConfigSchema = Type.Object({
   ...baseConfigProperties,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4002 }),
-  MYSQL_URL: localDefault('mysql://root@127.0.0.1:3306/users', 'mysql://user:password@host:port/users'),
-  RABBITMQ_URL: localDefault('amqp://guest:guest@127.0.0.1:5672', 'amqp://user:password@host:port/vhost'),
-  AUTH_ISSUER: Type.String({ minLength: 1, 'x-local-default': 'http://127.0.0.1:4001' }),
-  AUTH_AUDIENCE: Type.String({ minLength: 1, default: 'marketshare-api' }),
-  AUTH_JWKS_URL: Type.String({
-    format: 'uri',
-    'x-local-default': 'http://127.0.0.1:4001/.well-known/jwks.json',
-  }),
+  MYSQL_URL: connectionUrlWithLocalDefault(
+    'mysql://root@127.0.0.1:3306/users',
+    'mysql://user:password@host:port/users',
+  ),
+  ...rabbitConfigProperties,
+  ...tokenVerificationConfigProperties,
   /** Where people open the site; password reset links point there. */
   PUBLIC_URL: Type.String({
     format: 'uri',

@@ -73,3 +73,28 @@ export function loadConfigOrExit<P extends TProperties>(schema: TObject<P>): Sta
     throw error;
   }
 }
+
+/**
+ * A connection string: it carries credentials, so it is marked sensitive; in development and
+ * tests it falls back to the local server so `npm start` works on a fresh clone.
+ */
+export function connectionUrlWithLocalDefault(localDefault: string, description: string) {
+  return Type.String({ minLength: 1, description, 'x-sensitive': true, 'x-local-default': localDefault });
+}
+
+/** What a service needs to verify access tokens locally against ms-auth's key set. */
+export const tokenVerificationConfigProperties = {
+  AUTH_ISSUER: Type.String({ minLength: 1, 'x-local-default': 'http://127.0.0.1:8080' }),
+  AUTH_AUDIENCE: Type.String({ minLength: 1, default: 'marketshare-api' }),
+  AUTH_JWKS_URL: Type.String({
+    format: 'uri',
+    'x-local-default': 'http://127.0.0.1:4001/.well-known/jwks.json',
+  }),
+} satisfies TProperties;
+
+export const rabbitConfigProperties = {
+  RABBITMQ_URL: connectionUrlWithLocalDefault(
+    'amqp://guest:guest@127.0.0.1:5672',
+    'amqp://user:password@host:port/vhost',
+  ),
+} satisfies TProperties;

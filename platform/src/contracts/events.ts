@@ -87,19 +87,29 @@ export const OrderStatusChangedSchema = Type.Object({
 });
 export type OrderStatusChanged = Static<typeof OrderStatusChangedSchema>;
 
+/**
+ * A consumer reviewed a product they received (ms-orders → ms-products, which keeps the
+ * product's and the seller's rating aggregates; each event id counts once).
+ */
 export const ReviewCreatedSchema = Type.Object({
-  reviewId: Type.String({ minLength: 1 }),
-  productId: Type.String({ minLength: 1 }),
-  consumerId: Type.String({ minLength: 1 }),
+  reviewId: Type.String({ minLength: 1, maxLength: 64 }),
+  productId: Type.String({ format: 'uuid' }),
+  /** the seller of the order the product was bought in */
+  sellerId: Type.String({ minLength: 1, maxLength: 64 }),
+  consumerId: Type.String({ minLength: 1, maxLength: 64 }),
   rating: Type.Integer({ minimum: 1, maximum: 5 }),
 });
 export type ReviewCreated = Static<typeof ReviewCreatedSchema>;
 
+/**
+ * An image was stored for a product (its row is `pending`): ms-products' thumbnail worker
+ * makes the thumbnail. contentType is the type sniffed from the bytes, not the one declared.
+ */
 export const ProductImageUploadedSchema = Type.Object({
-  productId: Type.String({ minLength: 1 }),
-  imageId: Type.String({ minLength: 1 }),
+  productId: Type.String({ format: 'uuid' }),
+  imageId: Type.String({ format: 'uuid' }),
   sellerId: Type.String({ minLength: 1 }),
-  contentType: Type.String({ minLength: 1 }),
+  contentType: Type.String({ pattern: '^image/[a-z0-9.+-]+$' }),
 });
 export type ProductImageUploaded = Static<typeof ProductImageUploadedSchema>;
 

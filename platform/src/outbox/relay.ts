@@ -1,13 +1,17 @@
 import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { Pool } from 'mysql2/promise';
 import type { Logger } from 'pino';
 import { validateEnvelope } from '../contracts/index.js';
 import type { EventEnvelope } from '../contracts/index.js';
 import type { EventPublisher, PublishHeaders } from '../rabbit/index.js';
+import { mysqlOutboxStore } from './mysql-store.js';
+import type { ClaimedBatch, OutboxStore } from './store.js';
 
-export interface OutboxRelayOptions {
-  pool: Pool;
+/** Where the outbox lives: a MySQL pool (the table of OUTBOX_MIGRATION_SQL) or any store, e.g. pgOutboxStore(pool). */
+export type OutboxSource = { pool: Pool; store?: never } | { store: OutboxStore; pool?: never };
+
+export type OutboxRelayOptions = OutboxSource & {
   publisher: EventPublisher;
   logger: Logger;
   registry: Registry;
@@ -17,7 +21,7 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** published rows older than this are deleted (default 24 h) */
   retainPublishedMs?: number;
-}
+};
 
 interface OutboxRow {
   id: string;
@@ -44,13 +48,6 @@ function backlogGauge(registry: Registry): Gauge {
   return gauge;
 }
 
-// MySQL hands JSON columns back parsed, MariaDB (JSON = LONGTEXT) as text.
-function jsonColumn(value: unknown): unknown {
-  if (typeof value === 'string') return JSON.parse(value);
-  if (Buffer.isBuffer(value)) return JSON.parse(value.toString('utf8'));
-  return value;
-}
-
 function toHeaders(value: unknown): PublishHeaders {
   const headers: PublishHeaders = {};
   if (typeof value !== 'object' || value === null) return headers;
@@ -62,13 +59,15 @@ function toHeaders(value: unknown): PublishHeaders {
 }
 
 /**
- * Sends outbox rows to RabbitMQ in creation order. Each batch is claimed with
+ * Sends outbox rows to RabbitMQ in creation order, from MySQL/MariaDB or PostgreSQL (the
+ * database specifics live in an OutboxStore; the rules below are the same for both). Each batch is claimed with
  * `FOR UPDATE SKIP LOCKED`, so several instances share the work without sending a row
  * twice; a row is marked published only after the broker's confirm, and a failed row keeps
  * its place (attempts and last_error recorded) for the next tick.
  */
 export class OutboxRelay {
   private readonly logger: Logger;
+  private readonly store: OutboxStore;
   private readonly batchSize: number;
   private readonly backlog: Gauge;
   private running: Promise<void> | undefined;
@@ -80,6 +79,7 @@ export class OutboxRelay {
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = options.logger.child({ component: 'outbox-relay' });
+    this.store = options.store ? options.store : mysqlOutboxStore(options.pool);
     this.batchSize = options.batchSize ?? 100;
     this.backlog = backlogGauge(options.registry);
   }
@@ -144,47 +144,23 @@ export class OutboxRelay {
     });
   }
 
-  private async flushBatch(): Promise<number> {
-    const connection = await this.options.pool.getConnection();
-    try {
-      // READ COMMITTED: no gap locks, so services inserting new outbox rows are never
-      // blocked behind a batch waiting for confirms.
-      await connection.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-      await connection.beginTransaction();
-      try {
-        const published = await this.publishClaimed(connection);
-        await connection.commit();
-        return published;
-      } catch (error) {
-        await connection.rollback().catch(() => undefined);
-        throw error;
-      }
-    } finally {
-      connection.release();
-    }
+  private flushBatch(): Promise<number> {
+    return this.store.withClaimedBatch(this.batchSize, (batch) => this.publishClaimed(batch));
   }
 
-  private async publishClaimed(connection: PoolConnection): Promise<number> {
-    const [rows] = await connection.query<RowDataPacket[]>(
-      `SELECT id, routing_key, envelope, headers FROM outbox
-        WHERE published_at IS NULL
-        ORDER BY created_at, seq
-        LIMIT ? FOR UPDATE SKIP LOCKED`,
-      [this.batchSize],
-    );
-    if (rows.length === 0) return 0;
+  private async publishClaimed(batch: ClaimedBatch): Promise<number> {
+    if (batch.rows.length === 0) return 0;
     const claimed: OutboxRow[] = [];
-    for (const row of rows) {
-      const id = String(row['id']);
+    for (const row of batch.rows) {
       try {
         claimed.push({
-          id,
-          routingKey: String(row['routing_key']),
-          envelope: validateEnvelope(jsonColumn(row['envelope'])),
-          headers: toHeaders(jsonColumn(row['headers'])),
+          id: row.id,
+          routingKey: row.routingKey,
+          envelope: validateEnvelope(row.envelope),
+          headers: toHeaders(row.headers),
         });
       } catch (error) {
-        await this.recordFailure(connection, id, error);
+        await this.recordFailure(batch, row.id, error);
       }
     }
     // Sent together and confirmed together: the channel keeps their order, and a
@@ -199,45 +175,30 @@ export class OutboxRelay {
       const row = claimed[index];
       if (!row) continue;
       if (result.status === 'fulfilled') publishedIds.push(row.id);
-      else await this.recordFailure(connection, row.id, result.reason);
+      else await this.recordFailure(batch, row.id, result.reason);
     }
-    if (publishedIds.length > 0) {
-      await connection.query(
-        'UPDATE outbox SET published_at = NOW(3), attempts = attempts + 1, last_error = NULL WHERE id IN (?)',
-        [publishedIds],
-      );
-    }
-    if (publishedIds.length < rows.length) {
+    await batch.markPublished(publishedIds);
+    if (publishedIds.length < batch.rows.length) {
       this.logger.warn(
-        { published: publishedIds.length, failed: rows.length - publishedIds.length },
+        { published: publishedIds.length, failed: batch.rows.length - publishedIds.length },
         'outbox rows kept for retry',
       );
     }
     return publishedIds.length;
   }
 
-  private async recordFailure(connection: PoolConnection, id: string, error: unknown): Promise<void> {
+  private async recordFailure(batch: ClaimedBatch, id: string, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
-    await connection.query('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?', [
-      message.slice(0, MAX_ERROR_LENGTH),
-      id,
-    ]);
+    await batch.recordFailure(id, message.slice(0, MAX_ERROR_LENGTH));
   }
 
   private async refreshBacklog(): Promise<void> {
-    const [rows] = await this.options.pool.query<RowDataPacket[]>(
-      'SELECT COUNT(*) AS backlog FROM outbox WHERE published_at IS NULL',
-    );
-    this.backlog.set(Number(rows[0]?.['backlog'] ?? 0));
+    this.backlog.set(await this.store.countBacklog());
   }
 
   private async purgeOccasionally(): Promise<void> {
     if (Date.now() - this.lastPurge < PURGE_EVERY_MS) return;
     this.lastPurge = Date.now();
-    const retainSeconds = Math.floor((this.options.retainPublishedMs ?? 24 * 3600_000) / 1000);
-    await this.options.pool.query(
-      'DELETE FROM outbox WHERE published_at < NOW(3) - INTERVAL ? SECOND ORDER BY published_at LIMIT 1000',
-      [retainSeconds],
-    );
+    await this.store.purgePublished(this.options.retainPublishedMs ?? 24 * 3600_000);
   }
 }

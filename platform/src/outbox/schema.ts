@@ -26,3 +26,22 @@ export const PROCESSED_EVENTS_MIGRATION_SQL = `CREATE TABLE IF NOT EXISTS proces
   PRIMARY KEY (consumer, event_id),
   KEY processed_events_processed_at (processed_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
+
+/**
+ * The PostgreSQL outbox table (see enqueuePgEvent and pgOutboxStore). `seq` is the order
+ * the relay sends in; the partial index keeps finding unpublished rows cheap however many
+ * published ones wait for the purge.
+ */
+export const PG_OUTBOX_MIGRATION_SQL = `CREATE TABLE IF NOT EXISTS outbox (
+  id UUID PRIMARY KEY,
+  seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+  routing_key TEXT NOT NULL,
+  envelope JSONB NOT NULL,
+  headers JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+  published_at TIMESTAMPTZ NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_unpublished ON outbox (seq) WHERE published_at IS NULL;
+CREATE INDEX IF NOT EXISTS outbox_published ON outbox (published_at) WHERE published_at IS NOT NULL;`;

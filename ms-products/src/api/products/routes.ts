@@ -1,6 +1,256 @@
 import type { Route } from '@marketshare/platform';
 import type { ProductsDeps } from '../../deps.js';
+import { ProductCatalogue } from '../../domain/products/catalogue.js';
+import { ProductSearch } from '../../domain/products/search.js';
+import { ProductImageDirectories } from '../../store/products-files.js';
+import { PgProductRepository } from '../../store/products-repository.js';
+import { PgProductSearch } from '../../store/products-search.js';
+import { createCatalogueMetrics } from './metrics.js';
+import { presentProduct } from './presenters.js';
+import { defineProductsRoute, problem, signedIn, viewerOf } from './products-route.js';
+import {
+  CreateProductBody,
+  ModerationBody,
+  OwnProductsQuery,
+  ProductIdParams,
+  ProductPageView,
+  ProductView,
+  SearchQuery,
+  SearchResultView,
+  UpdateProductBody,
+} from './schemas.js';
 
-export function productRoutes(_deps: ProductsDeps): Route[] {
-  return [];
+const SELLERS = { roles: ['seller'] } as const;
+const ADMINS = { roles: ['admin'] } as const;
+const TAGS = ['products'];
+/** Name, a 10,000-character description and 50 attributes fit with room to spare. */
+const PRODUCT_BODY_LIMIT_BYTES = 128 * 1024;
+const NOT_FOUND = problem('No such product, or not yours to see or change');
+
+/** The catalogue (sellers' products, moderation) and search. */
+export function productRoutes(deps: ProductsDeps): Route[] {
+  const catalogue = new ProductCatalogue(
+    new PgProductRepository(deps.pool),
+    new ProductImageDirectories(deps.config.IMAGES_DIR),
+    deps.logger,
+  );
+  const search = new ProductSearch(new PgProductSearch(deps.pool));
+  const metrics = createCatalogueMetrics(deps.metrics.registry);
+
+  // /api/products/mine is declared before /api/products/:id, which would otherwise take it.
+  return [
+    defineProductsRoute(
+      {
+        method: 'get',
+        path: '/api/products',
+        operationId: 'searchProducts',
+        summary: 'Search published products: full text, filters, sort, keyset pages, category facets',
+        tags: TAGS,
+        auth: 'optional',
+        query: SearchQuery,
+        responses: {
+          200: { description: 'One page of products', schema: SearchResultView },
+          400: problem('Invalid filter, or a cursor made for another query (invalid_cursor)'),
+        },
+        handler: async ({ query }) => {
+          const result = await search.search({ ...query, limit: query.limit ?? 20 });
+          return {
+            body: {
+              items: result.items.map((product) => presentProduct(product, undefined)),
+              nextCursor: result.nextCursor,
+              facets: result.facets,
+            },
+          };
+        },
+      },
+      { domainFieldPrefix: 'query' },
+    ),
+    defineProductsRoute(
+      {
+        method: 'get',
+        path: '/api/products/mine',
+        operationId: 'listOwnProducts',
+        summary: "The seller's own products, unpublished and moderated ones included, newest first",
+        tags: TAGS,
+        auth: SELLERS,
+        query: OwnProductsQuery,
+        responses: {
+          200: { description: 'One page of products', schema: ProductPageView },
+          400: problem('Invalid query, or a cursor made for another query (invalid_cursor)'),
+        },
+        handler: async ({ principal, query }) => {
+          const seller = signedIn(principal);
+          const page = await catalogue.listOwn(seller.subject, {
+            status: query.status,
+            cursor: query.cursor,
+            limit: query.limit ?? 20,
+          });
+          return {
+            body: {
+              items: page.items.map((product) => presentProduct(product, viewerOf(seller))),
+              nextCursor: page.nextCursor,
+            },
+          };
+        },
+      },
+      { domainFieldPrefix: 'query' },
+    ),
+    defineProductsRoute({
+      method: 'post',
+      path: '/api/products',
+      operationId: 'createProduct',
+      summary: 'Create a product (sellers)',
+      tags: TAGS,
+      auth: SELLERS,
+      body: CreateProductBody,
+      bodyLimitBytes: PRODUCT_BODY_LIMIT_BYTES,
+      responses: {
+        201: { description: 'Created', schema: ProductView },
+        400: problem('Invalid input'),
+        413: problem('Body too large'),
+      },
+      handler: async ({ principal, body, ctx }) => {
+        const seller = signedIn(principal);
+        const product = await catalogue.create(seller.subject, {
+          ...body,
+          description: body.description ?? '',
+          attributes: body.attributes ?? {},
+        });
+        metrics.created.inc();
+        ctx.state.log.info({ productId: product.id }, 'product created');
+        return {
+          status: 201,
+          headers: { Location: `/api/products/${product.id}` },
+          body: presentProduct(product, viewerOf(seller)),
+        };
+      },
+    }),
+    defineProductsRoute({
+      method: 'get',
+      path: '/api/products/:id',
+      operationId: 'getProduct',
+      summary: 'A published product; unpublished ones only for their seller and admins',
+      tags: TAGS,
+      auth: 'optional',
+      params: ProductIdParams,
+      responses: { 200: { description: 'The product', schema: ProductView }, 404: NOT_FOUND },
+      handler: async ({ principal, params }) => {
+        const viewer = viewerOf(principal);
+        return { body: presentProduct(await catalogue.get(params.id, viewer), viewer) };
+      },
+    }),
+    defineProductsRoute({
+      method: 'patch',
+      path: '/api/products/:id',
+      operationId: 'updateProduct',
+      summary: 'Change your product (only the fields sent)',
+      tags: TAGS,
+      auth: SELLERS,
+      params: ProductIdParams,
+      body: UpdateProductBody,
+      bodyLimitBytes: PRODUCT_BODY_LIMIT_BYTES,
+      responses: {
+        200: { description: 'The updated product', schema: ProductView },
+        400: problem('Invalid input'),
+        404: NOT_FOUND,
+        413: problem('Body too large'),
+      },
+      handler: async ({ principal, params, body }) => {
+        const seller = signedIn(principal);
+        return {
+          body: presentProduct(await catalogue.update(params.id, seller.subject, body), viewerOf(seller)),
+        };
+      },
+    }),
+    defineProductsRoute({
+      method: 'post',
+      path: '/api/products/:id/publish',
+      operationId: 'publishProduct',
+      summary: 'Publish your product (not while an admin has it moderated)',
+      tags: TAGS,
+      auth: SELLERS,
+      params: ProductIdParams,
+      responses: {
+        200: { description: 'The published product', schema: ProductView },
+        404: NOT_FOUND,
+        409: problem('product_moderated: an admin unpublished it'),
+      },
+      handler: async ({ principal, params }) => {
+        const seller = signedIn(principal);
+        return { body: presentProduct(await catalogue.publish(params.id, seller.subject), viewerOf(seller)) };
+      },
+    }),
+    defineProductsRoute({
+      method: 'post',
+      path: '/api/products/:id/unpublish',
+      operationId: 'unpublishProduct',
+      summary: 'Unpublish your product (it disappears from search and from other people)',
+      tags: TAGS,
+      auth: SELLERS,
+      params: ProductIdParams,
+      responses: { 200: { description: 'The unpublished product', schema: ProductView }, 404: NOT_FOUND },
+      handler: async ({ principal, params }) => {
+        const seller = signedIn(principal);
+        return {
+          body: presentProduct(await catalogue.unpublish(params.id, seller.subject), viewerOf(seller)),
+        };
+      },
+    }),
+    defineProductsRoute({
+      method: 'post',
+      path: '/api/products/:id/moderation',
+      operationId: 'moderateProduct',
+      summary:
+        'Unpublish any product with a reason (admins); the seller cannot publish it again until lifted',
+      tags: ['admin'],
+      auth: ADMINS,
+      params: ProductIdParams,
+      body: ModerationBody,
+      responses: {
+        200: { description: 'The moderated product', schema: ProductView },
+        400: problem('Invalid input'),
+        404: problem('No such product'),
+      },
+      handler: async ({ principal, params, body }) => {
+        const admin = signedIn(principal);
+        const product = await catalogue.moderate(params.id, admin.subject, body.reason);
+        return { body: presentProduct(product, viewerOf(admin)) };
+      },
+    }),
+    defineProductsRoute({
+      method: 'delete',
+      path: '/api/products/:id/moderation',
+      operationId: 'liftProductModeration',
+      summary: 'Lift a moderation (admins); the product stays unpublished until its seller publishes it',
+      tags: ['admin'],
+      auth: ADMINS,
+      params: ProductIdParams,
+      responses: {
+        200: { description: 'The product', schema: ProductView },
+        404: problem('No such product'),
+      },
+      handler: async ({ principal, params }) => ({
+        body: presentProduct(await catalogue.liftModeration(params.id), viewerOf(signedIn(principal))),
+      }),
+    }),
+    defineProductsRoute({
+      method: 'delete',
+      path: '/api/products/:id',
+      operationId: 'deleteProduct',
+      summary: 'Delete your product, with its images',
+      tags: TAGS,
+      auth: SELLERS,
+      params: ProductIdParams,
+      responses: {
+        204: { description: 'Deleted' },
+        404: NOT_FOUND,
+        409: problem('product_in_use: other records still refer to it'),
+      },
+      handler: async ({ principal, params }) => {
+        await catalogue.remove(params.id, signedIn(principal).subject);
+        metrics.deleted.inc();
+        return { status: 204 };
+      },
+    }),
+  ];
 }

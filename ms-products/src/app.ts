@@ -1,6 +1,7 @@
 import { createServiceApp } from '@marketshare/platform';
 import { imageRoutes } from './api/images/routes.js';
 import { productRoutes } from './api/products/routes.js';
+import { ratingRoutes } from './api/ratings/routes.js';
 import { reservationRoutes } from './api/reservations/routes.js';
 import type { ProductsDeps } from './deps.js';
 
@@ -19,7 +20,7 @@ export function buildApp(deps: ProductsDeps, options: AppOptions = {}) {
     metrics: deps.metrics,
     verifier: deps.verifier,
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
-    routes: [...productRoutes(deps), ...imageRoutes(deps), ...reservationRoutes(deps)],
+    routes: [...productRoutes(deps), ...imageRoutes(deps), ...reservationRoutes(deps), ...ratingRoutes(deps)],
     readiness: { postgres: () => deps.pool.query('SELECT 1'), ...options.readiness },
     ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}),
   });

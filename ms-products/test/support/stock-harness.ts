@@ -107,7 +107,7 @@ export async function insertProduct(pool: PgPool, product: TestProduct): Promise
   return id;
 }
 
-/** The value of one series of a counter or gauge on the app's registry (0 when absent). */
+/** The value of one series of a counter on the app's registry (0 when absent). */
 export async function metricValue(
   metrics: ServiceMetrics,
   name: string,
@@ -116,10 +116,8 @@ export async function metricValue(
   const metric = metrics.registry.getSingleMetric(name);
   if (!metric) return 0;
   const { values } = await metric.get();
-  const match = values.find(
-    (value) =>
-      value.metricName === undefined &&
-      Object.entries(labels).every(([key, expected]) => String(value.labels[key]) === expected),
+  const match = values.find((value) =>
+    Object.entries(labels).every(([key, expected]) => String(value.labels[key]) === expected),
   );
   return match?.value ?? 0;
 }

@@ -4,6 +4,7 @@
  * Settings come from the environment (see .env.example): ports, STACK_DIR, STACK_DB_PREFIX,
  * STACK_VHOST, MONGO_URL, GATEWAY_TOKEN_RATE, LOG_LEVEL.
  */
+import { offerDemoData } from '../seed-demo.js';
 import { ensureInfrastructure, stackStatus, startStack, stopStack } from './index.js';
 import type { StackInfo } from './index.js';
 
@@ -56,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
     case 'start': {
       const stack = await startStack({ stopOnFailure: !flags.includes('--keep-on-failure') });
       printUrls(stack);
+      await offerDemoData(stack);
       return 0;
     }
     case 'stop':

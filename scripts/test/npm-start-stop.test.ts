@@ -47,6 +47,7 @@ describe('npm start / npm stop', function () {
       STACK_DB_PREFIX: `npm${id}_`,
       STACK_VHOST: `npm-${id}`,
       LOG_LEVEL: 'warn',
+      STACK_DEMO_DATA: 'none',
       ...Object.fromEntries(keys.map((key, index) => [key, String(ports[index])])),
     };
     gatewayPort = Number(env['GATEWAY_PORT']);

@@ -39,9 +39,9 @@ export function sortKeyValues(key: SortKey): (string | number)[] {
   }
 }
 
-function checksum(binding: string, values: readonly unknown[]): string {
+function checksum(binding: string, sort: SearchSort, values: readonly unknown[]): string {
   return createHash('sha256')
-    .update(`${CURSOR_VERSION}\n${binding}\n${JSON.stringify(values)}`)
+    .update(`${CURSOR_VERSION}\n${binding}\n${sort}\n${JSON.stringify(values)}`)
     .digest('base64url')
     .slice(0, 16);
 }
@@ -49,9 +49,9 @@ function checksum(binding: string, values: readonly unknown[]): string {
 /** `binding` is a canonical description of the query (see `canonicalBinding`). */
 export function encodeCursor(binding: string, key: SortKey): string {
   const values = sortKeyValues(key);
-  return Buffer.from(JSON.stringify([CURSOR_VERSION, ...values, checksum(binding, values)])).toString(
-    'base64url',
-  );
+  return Buffer.from(
+    JSON.stringify([CURSOR_VERSION, ...values, checksum(binding, key.sort, values)]),
+  ).toString('base64url');
 }
 
 /** A stable string for a query's sort and filters: same query, same string. */
@@ -94,9 +94,12 @@ function keyFromValues(sort: SearchSort, values: unknown[]): SortKey | undefined
 /** The sort key a cursor resumes after; throws `invalid_cursor` unless it was made for this query. */
 export function decodeCursor(cursor: string, binding: string, sort: SearchSort): SortKey {
   if (cursor.length > CURSOR_MAX_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidCursor('encoding');
+  const bytes = Buffer.from(cursor, 'base64url');
+  // Node's decoder skips stray trailing characters; only the canonical spelling of the bytes is ours.
+  if (bytes.toString('base64url') !== cursor) throw invalidCursor('encoding');
   let decoded: unknown;
   try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    decoded = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw invalidCursor('encoding');
   }
@@ -105,6 +108,6 @@ export function decodeCursor(cursor: string, binding: string, sort: SearchSort):
   const sum: unknown = decoded[decoded.length - 1];
   const key = keyFromValues(sort, values);
   if (!key) throw invalidCursor('format');
-  if (sum !== checksum(binding, values)) throw invalidCursor('made for another query');
+  if (sum !== checksum(binding, sort, values)) throw invalidCursor('made for another query');
   return key;
 }

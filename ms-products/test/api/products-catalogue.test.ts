@@ -277,6 +277,20 @@ describe('ms-products catalogue: sellers, visibility, moderation', function () {
     assert.equal(stolen.status, 400, "another seller's cursor is refused");
   });
 
+  it('documents its endpoints in OpenAPI (not shadowed by /api/products/:id)', async () => {
+    const document = await httpRequest(`${service.url}/api/products/openapi.json`);
+    assert.equal(document.status, 200, document.text);
+    const paths = Object.keys(Object(field(document.body, 'paths')));
+    for (const expected of [
+      '/api/products',
+      '/api/products/mine',
+      '/api/products/{id}',
+      '/api/products/{id}/moderation',
+    ]) {
+      assert.ok(paths.includes(expected), `${expected} in ${paths.join(' ')}`);
+    }
+  });
+
   it('counts products created and deleted', async () => {
     const metrics = await httpRequest(`${service.url}/metrics`);
     const created = /^products_created_total\{[^}]*\} (\d+)$/m.exec(metrics.text);

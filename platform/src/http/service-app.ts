@@ -40,11 +40,6 @@ export function createServiceApp(options: ServiceAppOptions): Koa<AppState> {
   const router = new Router<AppState>();
   const deps = { verifier: options.verifier, bodyLimitBytes: options.bodyLimitBytes };
 
-  for (const route of options.routes) {
-    router.register(route.spec.path, [route.spec.method.toUpperCase()], (ctx: AppContext) =>
-      route.run(ctx, deps),
-    );
-  }
   const openApiPath = `/api/${options.apiName}/openapi.json`;
   const document = buildOpenApi(
     { title: options.title, version: options.version ?? '0.1.0' },
@@ -59,6 +54,13 @@ export function createServiceApp(options: ServiceAppOptions): Koa<AppState> {
     ctx.type = options.metrics.registry.contentType;
     ctx.body = await options.metrics.registry.metrics();
   });
+  // After the fixed paths above: a service route such as `/api/products/:id` would otherwise
+  // take `/api/products/openapi.json` (the first matching route answers).
+  for (const route of options.routes) {
+    router.register(route.spec.path, [route.spec.method.toUpperCase()], (ctx: AppContext) =>
+      route.run(ctx, deps),
+    );
+  }
 
   app.use(requestContext(options.logger));
   app.use(httpMetrics(options.metrics));

@@ -135,6 +135,16 @@ describe('ms-products catalogue: bad input', function () {
       assertProblem(await post('name=x', 'application/x-www-form-urlencoded'), 415, undefined, 'form');
       assertProblem(await post('[]'), 400, undefined, 'array');
       assertProblem(await post('null'), 400, undefined, 'null');
+      const overflowing = JSON.stringify(newProduct({ attributes: { size: 0 } })).replace(
+        '"size":0',
+        '"size":1e400',
+      );
+      assertProblem(await post(overflowing), 400, ['attributes.size'], 'a number JSON parses to Infinity');
+      const hugePrice = JSON.stringify(newProduct({ priceMinor: 0 })).replace(
+        '"priceMinor":0',
+        '"priceMinor":1e400',
+      );
+      assertProblem(await post(hugePrice), 400, ['priceMinor'], 'a price JSON parses to Infinity');
       const huge = await post(JSON.stringify(newProduct({ description: long(200_000) })));
       assertProblem(huge, 413, undefined, 'oversized');
     });

@@ -1,6 +1,24 @@
 #!/usr/bin/env bash
-# npm run bench: load benchmarks (bench/). None exist yet.
+# npm run bench [-- NAME...]: the load benchmarks, bench/<name>.bench.ts (e.g. `npm run bench -- search`);
+# without a name, all of them in turn. Each starts its own isolated stack on random ports and
+# writes its report to bench/reports/<name>.md (+ .json). Exits with the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-echo "No benchmarks exist yet (bench/ is empty)."
-exit 0
+# shellcheck source=scripts/lib/bootstrap.sh
+. scripts/lib/bootstrap.sh
+bootstrap
+
+available() { for file in bench/*.bench.ts; do basename "$file" .bench.ts; done; }
+
+names=("$@")
+if [[ ${#names[@]} -eq 0 ]]; then mapfile -t names < <(available); fi
+for name in "${names[@]}"; do
+  if [[ ! -f "bench/$name.bench.ts" ]]; then
+    echo "unknown benchmark: $name (available: $(available | tr '\n' ' '))" >&2
+    exit 2
+  fi
+done
+for name in "${names[@]}"; do
+  printf '\n==== bench: %s ====\n' "$name"
+  node --import tsx "bench/$name.bench.ts"
+done

@@ -171,6 +171,9 @@ export async function loadCatalogue(
     await adjustSellerRatings(client, [...totals.values()], 'add');
     return { generated, inserted, deletedIds };
   });
+  // What autovacuum would do a little later: fresh planner statistics, and the GIN index's pending
+  // list merged (a bulk load leaves thousands of entries there that every text search scans).
+  if (outcome.inserted > 0 || outcome.deletedIds.length > 0) await pool.query('VACUUM (ANALYZE) products');
   // Files go only after the rows are gone for good; a leftover directory is harmless, a
   // directory removed under a product that survived a rollback is not.
   const { imagesDir } = options;

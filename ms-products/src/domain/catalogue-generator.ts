@@ -178,7 +178,7 @@ function demoDescription(
   ];
   const details = [
     `It meets ${pick(random, vocabulary.standards)} and ships in packs of ${pack}.`,
-    `${sentence(made)} gives it ${pick(random, vocabulary.benefits)}, even under ${pick(random, CONDITIONS)}.`,
+    `${sentence(made)} gives ${noun.endsWith('s') ? 'them' : 'it'} ${pick(random, vocabulary.benefits)}, even under ${pick(random, CONDITIONS)}.`,
     `Each unit is inspected before dispatch and comes with a ${integerBetween(random, 1, 5)}-year warranty.`,
   ];
   const extras = [

@@ -27,6 +27,11 @@ export const ProductsConfigSchema = Type.Object({
   /** Uploaded images and their thumbnails (a volume in the cluster). */
   IMAGES_DIR: Type.String({ minLength: 1, 'x-local-default': '../.local/images' }),
   IMAGE_MAX_BYTES: Type.Integer({ minimum: 1024, default: 5 * 1024 * 1024 }),
+  /** Larger images are refused before decoding (decompression bombs); 40 MP covers any camera photo. */
+  IMAGE_MAX_PIXELS: Type.Integer({ minimum: 1, maximum: 268_402_689, default: 40_000_000 }),
+  IMAGE_MAX_PER_PRODUCT: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+  /** Thumbnails made at once by this instance (each holds a decoded image in memory). */
+  THUMBNAIL_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 16, default: 2 }),
   OUTBOX_POLL_INTERVAL_MS: Type.Integer({ minimum: 10, default: 500 }),
 });
 

@@ -7,14 +7,21 @@ import {
   listen,
   loadConfigOrExit,
 } from '@marketshare/platform';
+import { access, constants } from 'node:fs/promises';
+import { OutboxRelay, pgOutboxStore } from '@marketshare/platform/outbox';
 import { createPgPool, runPgMigrations } from '@marketshare/platform/pg';
-import { RabbitConnection } from '@marketshare/platform/rabbit';
+import { EventPublisher, RabbitConnection } from '@marketshare/platform/rabbit';
 import { buildApp } from './app.js';
 import { ProductsConfigSchema } from './config.js';
 import type { ProductsDeps } from './deps.js';
+import { ImageCodec } from './domain/images/codec.js';
+import { ThumbnailMaker } from './domain/images/thumbnails.js';
 import { Ratings } from './domain/ratings/ratings.js';
 import { createRatingsConsumer } from './events/ratings-consumer.js';
 import { ratingMetrics } from './events/ratings-metrics.js';
+import { createThumbnailWorker } from './events/thumbnail-worker.js';
+import { ImageFiles } from './store/images-files.js';
+import { PgImageRepository } from './store/images-repository.js';
 import { PgRatingStore } from './store/ratings-store.js';
 import { productsMigrations } from './store/migrations.js';
 
@@ -49,6 +56,35 @@ const deps: ProductsDeps = {
 
 // --- events: publishers, relays and consumers register here (images, ratings) ---
 
+// product.image_uploaded leaves through the PostgreSQL outbox (committed with the image row).
+const publisher = new EventPublisher(rabbit, { logger, registry: metrics.registry });
+publisher.start();
+const outboxRelay = new OutboxRelay({
+  store: pgOutboxStore(pool),
+  publisher,
+  logger,
+  registry: metrics.registry,
+  pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+});
+outboxRelay.start();
+deps.onEventsCommitted = () => outboxRelay.notify();
+
+// product.image_uploaded → the image's thumbnail.
+const imageFiles = new ImageFiles(config.IMAGES_DIR);
+await imageFiles.prepare();
+const thumbnailWorker = createThumbnailWorker(rabbit, {
+  thumbnails: new ThumbnailMaker(
+    new PgImageRepository(pool),
+    imageFiles,
+    new ImageCodec({ maxPixels: config.IMAGE_MAX_PIXELS }),
+  ),
+  logger,
+  registry: metrics.registry,
+  concurrency: config.THUMBNAIL_CONCURRENCY,
+  stopTimeoutMs: Math.max(1_000, config.SHUTDOWN_TIMEOUT_MS - 2_000),
+});
+thumbnailWorker.start();
+
 // review.created → product and seller rating aggregates.
 const ratingsConsumer = createRatingsConsumer(rabbit, {
   ratings: new Ratings(new PgRatingStore(pool), ratingMetrics(metrics.registry), logger),
@@ -64,6 +100,9 @@ const app = buildApp(deps, {
     rabbitmq: async () => (rabbit.isConnected() ? undefined : Promise.reject(new Error('down'))),
     ratingsConsumer: async () =>
       ratingsConsumer.isConsuming() ? undefined : Promise.reject(new Error('not consuming')),
+    thumbnailWorker: async () =>
+      thumbnailWorker.isConsuming() ? undefined : Promise.reject(new Error('not consuming')),
+    imagesDir: () => access(imageFiles.root, constants.W_OK),
   },
   isShuttingDown: lifecycle.isShuttingDown,
 });
@@ -73,6 +112,9 @@ logger.info({ port: server.port }, 'ms-products listening');
 // Steps run in reverse: stop taking requests, then workers, then connections.
 lifecycle.onStop('postgres pool', () => pool.end());
 lifecycle.onStop('rabbitmq connection', () => rabbit.close());
+lifecycle.onStop('event publisher', () => publisher.close());
+lifecycle.onStop('outbox relay', () => outboxRelay.stop());
+lifecycle.onStop('thumbnail worker', () => thumbnailWorker.stop());
 lifecycle.onStop('ratings consumer', () => ratingsConsumer.stop());
 lifecycle.onStop('http server', () => server.close());
 lifecycle.installSignalHandlers();

@@ -76,7 +76,13 @@ describe('ms-products images: serving, visibility, deletion, events', function (
       assert.equal(cached.headers.get('cache-control'), IMMUTABLE);
       assert.equal(await cached.text(), '');
     }
-    assert.equal((await fetch(base, { headers: { 'if-none-match': '"stale"' } })).status, 200);
+    const stale = await fetch(base, { headers: { 'if-none-match': '"stale"' } });
+    assert.equal(stale.status, 200);
+    await stale.arrayBuffer();
+    const head = await fetch(base, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('etag'), etag);
+    assert.equal(head.headers.get('content-length'), String(png.length));
 
     const thumbnail = await fetch(`${base}/thumbnail`);
     assert.equal(thumbnail.status, 200);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
 import sharp from 'sharp';
 import { httpRequest, waitFor } from '@marketshare/platform/testing';
@@ -27,6 +28,7 @@ describe('ms-products images: upload, validation, thumbnails', function () {
   let sellerToken: string;
   let png: Buffer;
   let jpeg: Buffer;
+  let webp: Buffer;
 
   before(async function () {
     this.timeout(60_000);
@@ -34,6 +36,7 @@ describe('ms-products images: upload, validation, thumbnails', function () {
     sellerToken = service.issuer.userToken('seller-a', 'seller');
     png = await noisyImage(800, 600).png().toBuffer();
     jpeg = await noisyImage(600, 900).jpeg({ quality: 90 }).toBuffer();
+    webp = await noisyImage(300, 200).webp().toBuffer();
   });
   after(async () => {
     await service?.stop();
@@ -56,11 +59,12 @@ describe('ms-products images: upload, validation, thumbnails', function () {
     assert.equal(await countRows(service.pool, 'outbox', productId), 0, 'no event');
   }
 
-  it('stores a real PNG and JPEG and makes thumbnails inside 320×320 asynchronously', async () => {
+  it('stores a real PNG, JPEG and WebP and makes thumbnails inside 320×320 asynchronously', async () => {
     const productId = await insertProduct(service.pool, 'seller-a');
     const cases = [
       { bytes: png, type: 'image/png', size: [800, 600], thumbnail: [320, 240] },
       { bytes: jpeg, type: 'image/jpeg', size: [600, 900], thumbnail: [213, 320] },
+      { bytes: webp, type: 'image/webp', size: [300, 200], thumbnail: [300, 200] },
     ];
     for (const [index, example] of cases.entries()) {
       const response = await upload(
@@ -84,7 +88,7 @@ describe('ms-products images: upload, validation, thumbnails', function () {
       assert.deepEqual(field(image, 'urls'), { original, thumbnail: `${original}/thumbnail` });
       assert.equal(response.headers.get('location'), original);
 
-      const extension = example.type === 'image/png' ? 'png' : 'jpg';
+      const extension = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' }[example.type];
       const stored = await readFile(path.join(service.imagesDir, productId, `${imageId}.${extension}`));
       assert.ok(stored.equals(example.bytes), 'the original is stored byte for byte');
 
@@ -106,8 +110,8 @@ describe('ms-products images: upload, validation, thumbnails', function () {
     const files = await listTree(path.join(service.imagesDir, productId));
     assert.equal(
       files.length,
-      4,
-      `two originals and two thumbnails, no temporary files: ${files.join(', ')}`,
+      6,
+      `three originals and three thumbnails, no temporary files: ${files.join(', ')}`,
     );
     assert.ok(!(await listTree(service.imagesDir)).some((name) => name.startsWith('.upload-')));
   });
@@ -199,6 +203,36 @@ describe('ms-products images: upload, validation, thumbnails', function () {
     });
     assert.equal(json.status, 415);
     assert.equal(field(json.body, 'code'), 'unsupported_media_type');
+  });
+
+  it('leaves nothing behind when the client goes away mid-upload', async () => {
+    const productId = await insertProduct(service.pool, 'seller-a');
+    const boundary = 'images-test-boundary';
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\n` +
+        'Content-Type: image/png\r\n\r\n',
+    );
+    const request = http.request(`${service.url}/api/products/${productId}/images`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${sellerToken}`,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'content-length': String(head.length + png.length + 64),
+      },
+    });
+    request.on('error', () => undefined);
+    request.write(Buffer.concat([head, png.subarray(0, 20_000)]));
+    await waitFor(
+      async () => (await listTree(service.imagesDir)).some((name) => name.startsWith('.upload-')),
+      {
+        what: 'the upload being staged',
+      },
+    );
+    request.destroy();
+    await waitFor(async () => (await leftovers(service.imagesDir, productId)).length === 0, {
+      what: 'the staged file removed',
+    });
+    assert.equal(await countRows(service.pool, 'product_images', productId), 0);
   });
 
   it('lets only the seller upload: another seller 403 (404 on a draft), a consumer 403, anonymous 401', async () => {

@@ -30,7 +30,9 @@ export function sendImage(ctx: AppContext, download: ImageDownload): void {
   ctx.set('X-Content-Type-Options', 'nosniff');
   ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
   ctx.status = 200;
-  ctx.body = download.file.stream;
+  // Koa never reads the body of a HEAD answer: the open file would be left to the garbage collector.
+  if (ctx.method === 'HEAD') download.file.stream.destroy();
+  else ctx.body = download.file.stream;
   ctx.type = download.contentType;
   ctx.length = download.file.size;
 }

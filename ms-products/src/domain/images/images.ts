@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { EventTypes, newEnvelope } from '@marketshare/platform/contracts';
-import type { ImageCodec } from './codec.js';
+import { THUMBNAIL_CONTENT_TYPE, type ImageCodec } from './codec.js';
 import { ImageError, imageNotFound, productNotFound } from './errors.js';
 import { formatOfContentType, IMAGE_FORMATS } from './formats.js';
 import { canSee, isSellerOf, type ProductAccess, type ProductImage, type Viewer } from './image.js';
@@ -152,7 +152,7 @@ export class ProductImages {
     return {
       image,
       file,
-      contentType: 'image/webp',
+      contentType: THUMBNAIL_CONTENT_TYPE,
       // Made from the original alone, so the original's hash identifies it too.
       etag: `"${image.sha256}-thumb"`,
       isPublic: product.status === 'published',

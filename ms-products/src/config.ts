@@ -1,23 +1,21 @@
-import { Type, baseConfigProperties, type Static } from '@marketshare/platform';
-
-/** Connection strings carry credentials; in development and tests they fall back to local servers. */
-const localDefault = (value: string, description: string) =>
-  Type.String({ minLength: 1, description, 'x-sensitive': true, 'x-local-default': value });
+import {
+  Type,
+  baseConfigProperties,
+  connectionUrlWithLocalDefault,
+  rabbitConfigProperties,
+  tokenVerificationConfigProperties,
+  type Static,
+} from '@marketshare/platform';
 
 export const ProductsConfigSchema = Type.Object({
   ...baseConfigProperties,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4003 }),
-  POSTGRES_URL: localDefault(
+  POSTGRES_URL: connectionUrlWithLocalDefault(
     'postgres://postgres@127.0.0.1:5432/products',
     'postgres://user:password@host:port/db',
   ),
-  RABBITMQ_URL: localDefault('amqp://guest:guest@127.0.0.1:5672', 'amqp://user:password@host:port/vhost'),
-  AUTH_ISSUER: Type.String({ minLength: 1, 'x-local-default': 'http://127.0.0.1:8080' }),
-  AUTH_AUDIENCE: Type.String({ minLength: 1, default: 'marketshare-api' }),
-  AUTH_JWKS_URL: Type.String({
-    format: 'uri',
-    'x-local-default': 'http://127.0.0.1:4001/.well-known/jwks.json',
-  }),
+  ...rabbitConfigProperties,
+  ...tokenVerificationConfigProperties,
   /** Where people open the site; image URLs in responses are built from it. */
   PUBLIC_URL: Type.String({
     format: 'uri',

@@ -1,6 +1,7 @@
 /** The search benchmark's committed report: Markdown for people, JSON with the same numbers. */
 import type { LoadSummary } from './lib/latency.js';
 import type { MachineInfo } from './lib/machine.js';
+import { SERIAL_RUNS, type SerialCost } from './lib/serial.js';
 
 export const TARGETS = { minRatio: 0.5, maxGatewayP99Ms: 50 } as const;
 
@@ -16,7 +17,15 @@ export interface SearchBenchResult {
     serviceLogLevel: string;
   };
   seeding: { seconds: number; inserted: number };
-  mix: { label: string; path: string; items: number; matches: number; statements: number }[];
+  mix: {
+    label: string;
+    path: string;
+    items: number;
+    matches: number;
+    statements: number;
+    /** One request at a time (no queueing), measured after the load runs. */
+    serial: { gatewayMs: SerialCost; directMs: SerialCost } | null;
+  }[];
   gateway: LoadSummary & { statusCodes: Record<string, number> };
   direct: LoadSummary;
   ratio: number;
@@ -39,6 +48,9 @@ export function evaluate(
 
 const met = (ok: boolean) => (ok ? '**met**' : '**not met**');
 const number = (value: number) => value.toLocaleString('en-US');
+
+const littleMs = (connections: number, perSecond: number) => Math.round((connections / perSecond) * 1000);
+const cost = (serial: SerialCost | undefined) => (serial ? `${serial.p50} / ${serial.p95}` : '–');
 
 function row(name: string, summary: LoadSummary): string {
   const { latencyMs: l } = summary;
@@ -90,14 +102,23 @@ and PostgreSQL (127.0.0.1 only).
 - Each side: ${settings.warmupSeconds} s warm-up (discarded), then ${settings.durationSeconds} s measured.
   Percentiles are nearest-rank over every response time, computed the same way for both.
 
+## Reading it
+
+At a fixed concurrency, mean latency ≈ connections ÷ throughput (Little's law): ${settings.connections} ÷
+${number(gateway.requestsPerSecond)}/s ≈ ${littleMs(settings.connections, gateway.requestsPerSecond)} ms through the gateway, ${settings.connections} ÷ ${number(direct.requestsPerSecond)}/s ≈
+${littleMs(settings.connections, direct.requestsPerSecond)} ms for the SQL alone. Both sides saturate the machine, so their latency is
+mostly queueing; a p99 under ${TARGETS.maxGatewayP99Ms} ms at ${settings.connections} connections needs the capacity for roughly
+${number(Math.ceil((settings.connections * 1000) / TARGETS.maxGatewayP99Ms))} searches/s or more. What one search costs with nothing queued is in the
+last columns below (${SERIAL_RUNS} runs each, one at a time, after the load runs).
+
 ## The request mix
 
-| search | query | items on the page | matches (facet total) | SQL statements |
-|---|---|---:|---:|---:|
+| search | query | items on the page | matches (facet total) | SQL statements | one at a time: gateway p50 / p95 ms | one at a time: SQL p50 / p95 ms |
+|---|---|---:|---:|---:|---:|---:|
 ${result.mix
   .map(
     (entry) =>
-      `| ${entry.label} | \`${entry.path.replace(/\|/g, '\\|')}\` | ${entry.items} | ${number(entry.matches)} | ${entry.statements} |`,
+      `| ${entry.label} | \`${entry.path.replace(/\|/g, '\\|')}\` | ${entry.items} | ${number(entry.matches)} | ${entry.statements} | ${cost(entry.serial?.gatewayMs)} | ${cost(entry.serial?.directMs)} |`,
   )
   .join('\n')}
 

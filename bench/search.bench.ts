@@ -16,6 +16,7 @@ import { runHttpLoad } from './lib/http-load.js';
 import { machineInfo } from './lib/machine.js';
 import { withBenchStack } from './lib/bench-stack.js';
 import { runPgLoad, type SqlStatement } from './lib/pg-load.js';
+import { serialCost, type SerialCost } from './lib/serial.js';
 import { searchMix, searchPath, searchStatements, type MixEntry } from './search-mix.js';
 import { evaluate, renderSearchReport, type SearchBenchResult } from './search-report.js';
 
@@ -118,6 +119,15 @@ async function measure(stack: StackInfo): Promise<Omit<SearchBenchResult, 'machi
     const version = await pool.query<{ v: string }>(
       "SELECT 'PostgreSQL ' || current_setting('server_version') AS v",
     );
+    log('one request at a time: each search of the mix through the gateway and directly');
+    const serial: { gatewayMs: SerialCost; directMs: SerialCost }[] = [];
+    for (const entry of mix) {
+      const gatewayCost = await serialCost(() => getJson(`${stack.urls.gateway}${entry.path}`, token));
+      const directCost = await serialCost(() =>
+        Promise.all(entry.statements.map((statement) => pool.query(statement.text, statement.values))),
+      );
+      serial.push({ gatewayMs: gatewayCost, directMs: directCost });
+    }
     const direct = { pool, workers: settings.connections, requests: mix.map((entry) => entry.statements) };
     log(
       `direct SQL: ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s with ${settings.connections} workers`,
@@ -129,12 +139,13 @@ async function measure(stack: StackInfo): Promise<Omit<SearchBenchResult, 'machi
       postgres: version.rows[0]?.v ?? 'PostgreSQL',
       settings,
       seeding: { seconds: seedSeconds, inserted: seeded.inserted },
-      mix: mix.map((entry) => ({
+      mix: mix.map((entry, index) => ({
         label: entry.label,
         path: entry.path.replace(/cursor=[^&]+/, 'cursor=…'),
         items: entry.items,
         matches: entry.matches,
         statements: entry.statements.length,
+        serial: serial[index] ?? null,
       })),
       gateway,
       direct: sql,

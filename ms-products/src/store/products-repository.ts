@@ -70,6 +70,7 @@ export class PgProductRepository implements ProductRepository {
     const params = new SqlParameters();
     const where = `p.id = ${params.add(id)} AND p.seller_id = ${params.add(sellerId)}`;
     const assignments = ['updated_at = now()'];
+    // Object.entries widens the keys of this const record to string; they are exactly its fields.
     for (const [field, mapping] of Object.entries(COLUMN_OF_FIELD) as [
       keyof ProductFields,
       (typeof COLUMN_OF_FIELD)[keyof ProductFields],

@@ -5,3 +5,4 @@ export * from './rabbit.js';
 export * from './smtp.js';
 export * from './http.js';
 export * from './pg-db.js';
+export * from './mongo.js';

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { TObject } from '@sinclair/typebox';
 import { authConfigSchema } from '../../ms-auth/src/config.js';
 import { ConfigSchema as emailConfigSchema } from '../../ms-email/src/config.js';
+import { OrdersConfigSchema } from '../../ms-orders/src/config.js';
 import { ProductsConfigSchema } from '../../ms-products/src/config.js';
 import { UsersConfigSchema } from '../../ms-users/src/config.js';
 import { REPO_ROOT } from '../stack/index.js';
@@ -22,6 +23,7 @@ describe('.env.example', () => {
     'ms-users': UsersConfigSchema,
     'ms-email': emailConfigSchema,
     'ms-products': ProductsConfigSchema,
+    'ms-orders': OrdersConfigSchema,
   };
   for (const [service, schema] of Object.entries(schemas)) {
     it(`documents every variable ${service} reads`, () => {

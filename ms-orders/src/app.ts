@@ -1,0 +1,31 @@
+import { createServiceApp } from '@marketshare/platform';
+import { cartRoutes } from './api/cart/routes.js';
+import { orderRoutes } from './api/orders/routes.js';
+import type { OrdersDeps } from './deps.js';
+
+export interface AppOptions {
+  /** Extra readiness checks owned by the process (RabbitMQ connection, workers). */
+  readiness?: Record<string, () => Promise<unknown>>;
+  isShuttingDown?: () => boolean;
+}
+
+/** The ms-orders Koa app: cart, checkout, orders and their status. No listen. */
+export function buildApp(deps: OrdersDeps, options: AppOptions = {}) {
+  return createServiceApp({
+    apiName: 'orders',
+    title: 'Marketshare orders',
+    logger: deps.logger,
+    metrics: deps.metrics,
+    verifier: deps.verifier,
+    bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
+    routes: [...cartRoutes(deps), ...orderRoutes(deps)],
+    readiness: { mongo: () => pingMongo(deps), ...options.readiness },
+    ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}),
+  });
+}
+
+async function pingMongo(deps: OrdersDeps): Promise<void> {
+  const db = deps.connection.db;
+  if (!db) throw new Error('not connected');
+  await db.admin().ping();
+}

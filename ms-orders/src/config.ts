@@ -1,0 +1,50 @@
+import {
+  Type,
+  baseConfigProperties,
+  connectionUrlWithLocalDefault,
+  rabbitConfigProperties,
+  secretWithLocalDefault,
+  tokenVerificationConfigProperties,
+  type Static,
+} from '@marketshare/platform';
+
+export const OrdersConfigSchema = Type.Object({
+  ...baseConfigProperties,
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4004 }),
+  MONGO_URL: connectionUrlWithLocalDefault(
+    'mongodb://127.0.0.1:27017/orders',
+    'mongodb://user:password@host:port/db',
+  ),
+  /** ms-products: public product reads (cart) and the internal stock reservations. */
+  PRODUCTS_URL: Type.String({
+    format: 'uri',
+    pattern: '^https?://',
+    'x-local-default': 'http://127.0.0.1:4003',
+  }),
+  /** Every call to ms-products gives up after this; a checkout answers 503 within about twice it. */
+  PRODUCTS_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 30_000, default: 2_000 }),
+  ...rabbitConfigProperties,
+  ...tokenVerificationConfigProperties,
+  /** ms-auth's token endpoint, for this service's own client-credentials token. */
+  AUTH_TOKEN_URL: Type.String({
+    format: 'uri',
+    'x-local-default': 'http://127.0.0.1:4001/api/auth/token',
+  }),
+  SERVICE_CLIENT_ID: Type.String({ minLength: 1, default: 'ms-orders' }),
+  SERVICE_CLIENT_SECRET: secretWithLocalDefault(
+    'local-only-ms-orders-secret-not-for-production',
+    "ms-orders' OAuth client secret (CLIENT_SECRET_MS_ORDERS of ms-auth)",
+  ),
+  /** The built-in payment simulator approves a payment with this probability. */
+  PAYMENT_APPROVAL_PROBABILITY: Type.Number({ minimum: 0, maximum: 1, default: 0.9 }),
+  /** How long a replay waits for the first request with its Idempotency-Key to finish. */
+  IDEMPOTENCY_WAIT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 15_000 }),
+  /** Where people open the site (links in events and emails). */
+  PUBLIC_URL: Type.String({
+    format: 'uri',
+    pattern: '^https?://',
+    'x-local-default': 'http://127.0.0.1:8080',
+  }),
+});
+
+export type OrdersConfig = Static<typeof OrdersConfigSchema>;

@@ -1,0 +1,58 @@
+import type { OrderStatus } from '@marketshare/platform/contracts';
+
+export type { OrderStatus };
+
+export interface OrderItem {
+  productId: string;
+  name: string;
+  quantity: number;
+  unitPriceMinor: number;
+  lineTotalMinor: number;
+}
+
+export interface StatusChange {
+  status: OrderStatus;
+  at: Date;
+  /** the account that made the change; `system` for checkout outcomes */
+  by: string;
+}
+
+export interface Order {
+  id: string;
+  consumerId: string;
+  sellerId: string;
+  status: OrderStatus;
+  currency: string;
+  items: OrderItem[];
+  totalMinor: number;
+  platformFeeMinor: number;
+  statusHistory: StatusChange[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Who may read or change an order: its consumer or its seller. */
+export interface Actor {
+  id: string;
+  role: 'consumer' | 'seller';
+}
+
+const NEXT: Partial<Record<OrderStatus, readonly OrderStatus[]>> = {
+  RECEIVED: ['IN_DELIVERY', 'CANCELLED'],
+  IN_DELIVERY: ['DELIVERED'],
+};
+
+export function isLegalTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return NEXT[from]?.includes(to) ?? false;
+}
+
+/** Sellers move their orders forward; consumers may only cancel theirs. */
+export function mayRequest(actor: Actor, to: OrderStatus): boolean {
+  if (actor.role === 'seller') return to === 'IN_DELIVERY' || to === 'DELIVERED';
+  return to === 'CANCELLED';
+}
+
+/** The statuses a transition could start from, for a conditional update. */
+export function sourcesOf(to: OrderStatus): OrderStatus[] {
+  return (Object.keys(NEXT) as OrderStatus[]).filter((from) => isLegalTransition(from, to)); // keys of NEXT are statuses
+}

@@ -1,0 +1,156 @@
+import mongoose from 'mongoose';
+import type { EventEnvelope } from '@marketshare/platform/contracts';
+import type { Actor, Order, OrderStatus, StatusChange } from '../domain/orders.js';
+import type { OrderDocument, OrdersModels } from './models.js';
+
+export interface NewOrder extends Order {
+  checkoutId: string;
+  paymentReference: string | null;
+  reservationFollowUp: 'release' | 'confirm' | null;
+  outbox: EventEnvelope[];
+}
+
+export interface OrderPosition {
+  createdAt: Date;
+  id: string;
+}
+
+export type ReservationFollowUp = 'release' | 'confirm';
+
+type StoredOrder = OrderDocument & { _id: string };
+
+function toOrder(document: StoredOrder): Order {
+  return {
+    id: document._id,
+    consumerId: document.consumerId,
+    sellerId: document.sellerId,
+    // Only this service writes statuses, always from the OrderStatus union.
+    status: document.status as OrderStatus,
+    currency: document.currency,
+    items: document.items.map((item) => ({
+      productId: item.productId,
+      name: item.name,
+      quantity: item.quantity,
+      unitPriceMinor: item.unitPriceMinor,
+      lineTotalMinor: item.lineTotalMinor,
+    })),
+    totalMinor: document.totalMinor,
+    platformFeeMinor: document.platformFeeMinor,
+    statusHistory: document.statusHistory.map((change) => ({
+      status: change.status as OrderStatus, // written from OrderStatus values only
+      at: change.at,
+      by: change.by,
+    })),
+    createdAt: document.createdAt,
+    updatedAt: document.updatedAt,
+  };
+}
+
+const ownerFilter = (actor: Actor) =>
+  actor.role === 'consumer' ? { consumerId: actor.id } : { sellerId: actor.id };
+
+/** Orders in MongoDB: one document per order, carrying its history and its pending events. */
+export class MongoOrderStore {
+  constructor(private readonly models: OrdersModels) {}
+
+  async insert(orders: NewOrder[]): Promise<void> {
+    if (orders.length === 0) return;
+    await this.models.orders.insertMany(
+      orders.map((order) => ({
+        _id: order.id,
+        checkoutId: order.checkoutId,
+        consumerId: order.consumerId,
+        sellerId: order.sellerId,
+        status: order.status,
+        currency: order.currency,
+        items: order.items,
+        totalMinor: order.totalMinor,
+        platformFeeMinor: order.platformFeeMinor,
+        paymentReference: order.paymentReference,
+        statusHistory: order.statusHistory,
+        reservationFollowUp: order.reservationFollowUp,
+        outbox: order.outbox,
+        createdAt: order.createdAt,
+        updatedAt: order.updatedAt,
+      })),
+      { ordered: true },
+    );
+  }
+
+  async findById(id: string): Promise<Order | undefined> {
+    const document = await this.models.orders.findById(id).lean<StoredOrder>();
+    return document ? toOrder(document) : undefined;
+  }
+
+  async findVisible(id: string, actor: Actor): Promise<Order | undefined> {
+    const document = await this.models.orders.findOne({ _id: id, ...ownerFilter(actor) }).lean<StoredOrder>();
+    return document ? toOrder(document) : undefined;
+  }
+
+  async countByIds(ids: string[]): Promise<number> {
+    return this.models.orders.countDocuments({ _id: mongoose.trusted({ $in: ids }) });
+  }
+
+  /** Newest first; `after` is the last order of the previous page. */
+  async list(actor: Actor, options: { limit: number; after?: OrderPosition; status?: OrderStatus }) {
+    const filter: Record<string, unknown> = { ...ownerFilter(actor) };
+    if (options.status) filter['status'] = options.status;
+    if (options.after) {
+      const { createdAt, id } = options.after;
+      filter['$or'] = [
+        { createdAt: mongoose.trusted({ $lt: createdAt }) },
+        { createdAt, _id: mongoose.trusted({ $lt: id }) },
+      ];
+    }
+    const documents = await this.models.orders
+      .find(filter)
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(options.limit)
+      .lean<StoredOrder[]>();
+    return documents.map(toOrder);
+  }
+
+  /**
+   * Moves the order from one of `from` to `change.status` if the actor owns it, appending the
+   * history entry and the event in the same single-document write. Undefined: nothing matched.
+   */
+  async transition(
+    id: string,
+    actor: Actor,
+    from: OrderStatus[],
+    change: StatusChange,
+    event: EventEnvelope,
+    followUp: ReservationFollowUp | null,
+  ): Promise<Order | undefined> {
+    const document = await this.models.orders
+      .findOneAndUpdate(
+        { _id: id, ...ownerFilter(actor), status: mongoose.trusted({ $in: from }) },
+        {
+          $set: { status: change.status, updatedAt: change.at, reservationFollowUp: followUp },
+          $push: { statusHistory: change, outbox: event },
+          $inc: { version: 1 },
+        },
+        { new: true },
+      )
+      .lean<StoredOrder>();
+    return document ? toOrder(document) : undefined;
+  }
+
+  async clearFollowUp(id: string, followUp: ReservationFollowUp): Promise<void> {
+    await this.models.orders.updateOne(
+      { _id: id, reservationFollowUp: followUp },
+      { $set: { reservationFollowUp: null } },
+    );
+  }
+
+  /** The events still waiting in an order's document (the relay of the next slice reads these). */
+  async pendingEvents(id: string): Promise<EventEnvelope[]> {
+    const document = await this.models.orders.findById(id, { outbox: 1 }).lean<StoredOrder>();
+    return (document?.outbox ?? []).map((event) => ({
+      id: event.id,
+      type: event.type,
+      occurredAt: event.occurredAt,
+      data: event.data,
+    }));
+  }
+}

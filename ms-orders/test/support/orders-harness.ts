@@ -1,0 +1,122 @@
+import { JwksVerifier, createLogger, createServiceMetrics, parseConfig } from '@marketshare/platform';
+import { TestTokenIssuer, httpRequest, serveForTest, startTestMongo } from '@marketshare/platform/testing';
+import mongoose, { type Connection } from 'mongoose';
+import { buildApp } from '../../src/app.js';
+import { OrdersConfigSchema } from '../../src/config.js';
+import { SimulatedPaymentProvider } from '../../src/domain/payments.js';
+import type { PaymentProvider } from '../../src/domain/ports.js';
+import { ensureIndexes, ordersModels, type OrdersModels } from '../../src/store/models.js';
+import { HttpProductsClient } from '../../src/upstream/products-client.js';
+import { ProductsStandIn } from './products-stand-in.js';
+
+const SECRET = 'test-secret-of-ms-orders-client';
+
+/** ms-orders' app on a random port against its own Mongo database and a ms-products stand-in. */
+export interface OrdersTestApp {
+  url: string;
+  issuer: TestTokenIssuer;
+  products: ProductsStandIn;
+  models: OrdersModels;
+  /** The simulator's approval probability for the next checkouts (1 unless a test sets it). */
+  payments: { approvalProbability: number };
+  consumerToken(id: string): string;
+  sellerToken(id: string): string;
+  stop(): Promise<void>;
+}
+
+export async function startOrdersApp(env: Record<string, string> = {}): Promise<OrdersTestApp> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    const mongo = await startTestMongo();
+    cleanups.push(() => mongo.stop());
+    const issuer = await new TestTokenIssuer().start();
+    cleanups.push(() => issuer.stop());
+    const verifier = new JwksVerifier({
+      jwksUrl: issuer.jwksUrl,
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+    });
+    const products = await new ProductsStandIn(
+      verifier,
+      (clientId, scope) => issuer.serviceToken(clientId, scope),
+      SECRET,
+    ).start();
+    cleanups.push(() => products.stop());
+    const config = parseConfig(OrdersConfigSchema, {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+      MONGO_URL: mongo.url,
+      PRODUCTS_URL: products.url,
+      PRODUCTS_TIMEOUT_MS: '500',
+      AUTH_ISSUER: issuer.issuer,
+      AUTH_AUDIENCE: issuer.audience,
+      AUTH_JWKS_URL: issuer.jwksUrl,
+      AUTH_TOKEN_URL: `${products.url}/token`,
+      SERVICE_CLIENT_SECRET: SECRET,
+      PAYMENT_APPROVAL_PROBABILITY: '1',
+      IDEMPOTENCY_WAIT_MS: '10000',
+      ...env,
+    });
+    const connection: Connection = await mongoose.createConnection(config.MONGO_URL).asPromise();
+    cleanups.push(async () => {
+      await connection.dropDatabase().catch(() => undefined);
+      await connection.close();
+    });
+    const models = ordersModels(connection);
+    await ensureIndexes(models);
+    const payments = { approvalProbability: config.PAYMENT_APPROVAL_PROBABILITY };
+    const provider: PaymentProvider = {
+      authorize: (request) => new SimulatedPaymentProvider(payments.approvalProbability).authorize(request),
+    };
+    const app = buildApp({
+      config,
+      connection,
+      models,
+      logger: createLogger({ service: 'ms-orders-test', level: process.env['LOG_LEVEL'] ?? 'silent' }),
+      metrics: createServiceMetrics('ms-orders', { defaultMetrics: false }),
+      verifier,
+      products: new HttpProductsClient({
+        baseUrl: config.PRODUCTS_URL,
+        timeoutMs: config.PRODUCTS_TIMEOUT_MS,
+        tokenUrl: config.AUTH_TOKEN_URL,
+        clientId: config.SERVICE_CLIENT_ID,
+        clientSecret: config.SERVICE_CLIENT_SECRET,
+      }),
+      payments: provider,
+    });
+    const server = await serveForTest(app);
+    cleanups.push(() => server.close());
+    return {
+      url: server.url,
+      issuer,
+      products,
+      models,
+      payments,
+      consumerToken: (id) => issuer.userToken(id, 'consumer'),
+      sellerToken: (id) => issuer.userToken(id, 'seller'),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** A JSON call to the app with a bearer token. */
+export function call(
+  app: OrdersTestApp,
+  method: string,
+  path: string,
+  token: string,
+  options: { json?: unknown; headers?: Record<string, string> } = {},
+) {
+  return httpRequest(`${app.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...options.headers },
+    ...(options.json === undefined ? {} : { json: options.json }),
+  });
+}

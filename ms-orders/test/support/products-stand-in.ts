@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Principal, TokenVerifier } from '@marketshare/platform';
+
+/**
+ * A contract stand-in for ms-products (services never import each other): the public product
+ * read and the internal reservation API answered exactly as ms-products answers them, with
+ * real stock counting, plus an OAuth token endpoint handing ms-orders its service token.
+ * Every token the reservation API receives is verified and kept for assertions.
+ */
+export interface StandInProduct {
+  id: string;
+  sellerId: string;
+  name: string;
+  priceMinor: number;
+  currency: string;
+  stock: number;
+  status: 'published' | 'unpublished';
+}
+
+interface Reservation {
+  status: 'reserved' | 'released' | 'confirmed';
+  items: {
+    productId: string;
+    sellerId: string;
+    quantity: number;
+    unitPriceMinor: number;
+    currency: string;
+  }[];
+}
+
+export type StandInMode = 'normal' | 'slow_reservations' | 'failing';
+
+export class ProductsStandIn {
+  readonly products = new Map<string, StandInProduct>();
+  readonly reservations = new Map<string, Reservation>();
+  readonly reserveCalls: string[] = [];
+  readonly releaseCalls: string[] = [];
+  readonly callers: Principal[] = [];
+  mode: StandInMode = 'normal';
+  url = '';
+  private server: Server | undefined;
+
+  constructor(
+    private readonly verifier: TokenVerifier,
+    private readonly mintToken: (clientId: string, scope: string) => string,
+    readonly clientSecret: string,
+  ) {}
+
+  addProduct(overrides: Partial<StandInProduct> = {}): StandInProduct {
+    const product: StandInProduct = {
+      id: randomUUID(),
+      sellerId: 'seller-1',
+      name: 'Widget',
+      priceMinor: 1000,
+      currency: 'EUR',
+      stock: 10,
+      status: 'published',
+      ...overrides,
+    };
+    this.products.set(product.id, product);
+    return product;
+  }
+
+  /** Units held by reservations that are neither released nor refused. */
+  heldUnits(productId: string): number {
+    let units = 0;
+    for (const reservation of this.reservations.values()) {
+      if (reservation.status === 'released') continue;
+      for (const item of reservation.items) if (item.productId === productId) units += item.quantity;
+    }
+    return units;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => send(response, 500, { error: String(error) }));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo; // a listening TCP server has an AddressInfo
+    this.url = `http://127.0.0.1:${port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://stand-in');
+    const text = await readText(request);
+    if (request.method === 'POST' && url.pathname === '/token') return this.token(request, text, response);
+    if (this.mode === 'failing') return send(response, 503, { code: 'service_unavailable' });
+    const product = /^\/api\/products\/([^/]+)$/.exec(url.pathname);
+    if (request.method === 'GET' && product?.[1]) {
+      const found = this.products.get(product[1]);
+      if (!found || found.status !== 'published') return problem(response, 404, 'not_found');
+      return send(response, 200, { ...found, inStock: found.stock > 0 });
+    }
+    if (!url.pathname.startsWith('/internal/stock/reservations')) return problem(response, 404, 'not_found');
+    const principal = await this.authenticate(request);
+    if (!principal) return problem(response, 401, 'invalid_token');
+    if (!principal.scopes.has('stock:reserve')) return problem(response, 403, 'insufficient_scope');
+    if (principal.kind !== 'service') return problem(response, 403, 'forbidden_client');
+    this.callers.push(principal);
+    if (request.method === 'POST' && url.pathname === '/internal/stock/reservations') {
+      // Our own client's body.
+      const body = JSON.parse(text) as { orderId: string; items: { productId: string; quantity: number }[] };
+      this.reserveCalls.push(body.orderId);
+      if (this.mode === 'slow_reservations') {
+        // Answer long after any sensible client timeout; the socket is dropped at stop().
+        await new Promise((resolve) => setTimeout(resolve, 30_000).unref());
+      }
+      return this.reserve(body, response);
+    }
+    const action = /^\/internal\/stock\/reservations\/([^/]+)\/(release|confirm)$/.exec(url.pathname);
+    if (request.method === 'POST' && action?.[1] && action[2]) {
+      return action[2] === 'release' ? this.release(action[1], response) : this.confirm(action[1], response);
+    }
+    return problem(response, 404, 'not_found');
+  }
+
+  private token(request: IncomingMessage, text: string, response: ServerResponse): void {
+    const basic = Buffer.from(
+      (request.headers.authorization ?? '').replace(/^Basic /, ''),
+      'base64',
+    ).toString();
+    const [clientId, secret] = basic.split(':').map(decodeURIComponent);
+    if (clientId !== 'ms-orders' || secret !== this.clientSecret)
+      return send(response, 401, { error: 'invalid_client' });
+    const scope = new URLSearchParams(text).get('scope') ?? '';
+    send(response, 200, {
+      access_token: this.mintToken(clientId, scope),
+      token_type: 'Bearer',
+      expires_in: 300,
+    });
+  }
+
+  private async authenticate(request: IncomingMessage): Promise<Principal | undefined> {
+    const header = request.headers.authorization ?? '';
+    if (!header.startsWith('Bearer ')) return undefined;
+    return this.verifier.verify(header.slice('Bearer '.length)).catch(() => undefined);
+  }
+
+  private reserve(
+    body: { orderId: string; items: { productId: string; quantity: number }[] },
+    response: ServerResponse,
+  ) {
+    const earlier = this.reservations.get(body.orderId);
+    if (earlier) {
+      if (earlier.status === 'released') return problem(response, 409, 'reservation_released');
+      return send(response, 201, { orderId: body.orderId, status: earlier.status, items: earlier.items });
+    }
+    const shortages = body.items.flatMap((item) => {
+      const product = this.products.get(item.productId);
+      const available = product?.status === 'published' ? product.stock : 0;
+      return available >= item.quantity
+        ? []
+        : [{ productId: item.productId, requested: item.quantity, available }];
+    });
+    if (shortages.length > 0) {
+      const unavailable = shortages.some((s) => this.products.get(s.productId)?.status !== 'published');
+      return problem(response, 409, 'stock_unavailable', {
+        orderId: body.orderId,
+        reservationStatus: 'rejected',
+        reason: unavailable ? 'product_unavailable' : 'insufficient_stock',
+        shortages,
+      });
+    }
+    const items = body.items.map((item) => {
+      const product = this.products.get(item.productId);
+      if (!product) throw new Error('checked above');
+      product.stock -= item.quantity;
+      return {
+        productId: product.id,
+        sellerId: product.sellerId,
+        quantity: item.quantity,
+        unitPriceMinor: product.priceMinor,
+        currency: product.currency,
+      };
+    });
+    this.reservations.set(body.orderId, { status: 'reserved', items });
+    send(response, 201, { orderId: body.orderId, status: 'reserved', items });
+  }
+
+  private release(orderId: string, response: ServerResponse): void {
+    this.releaseCalls.push(orderId);
+    const reservation = this.reservations.get(orderId);
+    if (!reservation) return problem(response, 404, 'reservation_not_found');
+    if (reservation.status === 'confirmed') return problem(response, 409, 'reservation_confirmed');
+    if (reservation.status === 'reserved') {
+      for (const item of reservation.items) {
+        const product = this.products.get(item.productId);
+        if (product) product.stock += item.quantity;
+      }
+      reservation.status = 'released';
+    }
+    send(response, 200, { orderId, status: reservation.status, items: reservation.items });
+  }
+
+  private confirm(orderId: string, response: ServerResponse): void {
+    const reservation = this.reservations.get(orderId);
+    if (!reservation) return problem(response, 404, 'reservation_not_found');
+    if (reservation.status === 'released') return problem(response, 409, 'reservation_released');
+    reservation.status = 'confirmed';
+    send(response, 200, { orderId, status: reservation.status, items: reservation.items });
+  }
+}
+
+function readText(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json');
+  response.end(JSON.stringify(body));
+}
+
+function problem(
+  response: ServerResponse,
+  status: number,
+  code: string,
+  extensions: Record<string, unknown> = {},
+) {
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/problem+json');
+  response.end(JSON.stringify({ type: `urn:marketshare:problem:${code}`, status, code, ...extensions }));
+}

@@ -185,17 +185,21 @@ describe('ms-users internal credentials API', function () {
   });
 
   describe('GET /internal/users/:id', () => {
-    it('returns id, username, role and status with users:read', async () => {
-      const response = await httpRequest(`${service.url}/internal/users/${alice.id}`, {
-        headers: bearer(service.issuer.serviceToken('ms-auth', 'users:read')),
-      });
-      assert.equal(response.status, 200);
-      assert.deepEqual(response.body, {
-        id: alice.id,
-        username: alice.username,
-        role: 'seller',
-        status: 'active',
-      });
+    it('returns id, username, role, status, email and company name with users:read', async () => {
+      for (const client of ['ms-auth', 'ms-email']) {
+        const response = await httpRequest(`${service.url}/internal/users/${alice.id}`, {
+          headers: bearer(service.issuer.serviceToken(client, 'users:read')),
+        });
+        assert.equal(response.status, 200);
+        assert.deepEqual(response.body, {
+          id: alice.id,
+          username: alice.username,
+          role: 'seller',
+          status: 'active',
+          email: alice.email.toLowerCase(),
+          companyName: alice.companyName,
+        });
+      }
     });
 
     it('404 for an unknown id, 400 for a malformed one, 403 without the scope, 401 without a token', async () => {

@@ -4,10 +4,10 @@ import type { LoginGuard } from '../../domain/credentials.js';
 import { LoginThrottledError } from '../../domain/errors.js';
 import type { UsersMetrics } from '../../metrics.js';
 import { defineUsersRoute, problem, signedIn } from '../users-route.js';
-import { INVALID_CREDENTIALS, presentInternalAccount } from './presenters.js';
+import { INVALID_CREDENTIALS, presentInternalAccount, presentInternalAccountDetail } from './presenters.js';
 import {
+  InternalAccountDetailView,
   InternalAccountParams,
-  InternalAccountView,
   VerifyCredentialsBody,
   VerifyCredentialsResult,
 } from './schemas.js';
@@ -55,15 +55,15 @@ export function internalRoutes({ accounts, loginGuard, metrics }: InternalRoutes
       method: 'get',
       path: '/internal/users/:id',
       operationId: 'getAccountForService',
-      summary: 'Id, username, role and status of an account (ms-auth refuses deactivated ones)',
+      summary: 'Id, username, role, status, email and company of an account (for ms-auth and ms-email)',
       internal: true,
       auth: { scopes: ['users:read'] },
       params: InternalAccountParams,
       responses: {
-        200: { description: 'The account', schema: InternalAccountView },
+        200: { description: 'The account', schema: InternalAccountDetailView },
         404: problem('No such account'),
       },
-      handler: async ({ params }) => ({ body: presentInternalAccount(await accounts.get(params.id)) }),
+      handler: async ({ params }) => ({ body: presentInternalAccountDetail(await accounts.get(params.id)) }),
     }),
   ];
 }

@@ -1,5 +1,5 @@
 import { Type } from '@marketshare/platform';
-import { AccountId, Role, Status } from '../fields.js';
+import { AccountId, CompanyName, Email, Role, Status } from '../fields.js';
 
 export const VerifyCredentialsBody = Type.Object(
   {
@@ -14,6 +14,16 @@ export const InternalAccountView = Type.Object({
   username: Type.String(),
   role: Role,
   status: Status,
+});
+
+/**
+ * The account lookup adds the contact details ms-email needs to address order emails; the
+ * credentials check keeps the narrower view above.
+ */
+export const InternalAccountDetailView = Type.Object({
+  ...InternalAccountView.properties,
+  email: Email,
+  companyName: CompanyName,
 });
 
 export const VerifyCredentialsResult = Type.Union([

@@ -1,4 +1,10 @@
-import { Type, baseConfigProperties, loadConfigOrExit, parseConfig } from '@marketshare/platform';
+import {
+  Type,
+  baseConfigProperties,
+  loadConfigOrExit,
+  parseConfig,
+  secretWithLocalDefault,
+} from '@marketshare/platform';
 import type { Static } from '@marketshare/platform';
 
 /** A setting every deployment must give, with a default only for local development and tests. */
@@ -37,6 +43,24 @@ export const ConfigSchema = Type.Object({
     description: 'delay before the 1st, 2nd, ... retry; the last one repeats',
   }),
   EMAIL_PREFETCH: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  /** ms-users: order events carry account ids, the addresses come from its internal lookup. */
+  USERS_URL: Type.String({
+    format: 'uri',
+    pattern: '^https?://',
+    'x-local-default': 'http://127.0.0.1:4002',
+  }),
+  /** How long a looked-up account (address, company name, status) is reused. */
+  USERS_CACHE_TTL_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 30_000 }),
+  /** ms-auth's token endpoint, for this service's own client-credentials token (scope users:read). */
+  AUTH_TOKEN_URL: Type.String({
+    format: 'uri',
+    'x-local-default': 'http://127.0.0.1:4001/api/auth/token',
+  }),
+  SERVICE_CLIENT_ID: Type.String({ minLength: 1, default: 'ms-email' }),
+  SERVICE_CLIENT_SECRET: secretWithLocalDefault(
+    'local-only-ms-email-secret-not-for-production',
+    "ms-email's OAuth client secret (CLIENT_SECRET_MS_EMAIL of ms-auth)",
+  ),
 });
 
 type RawConfig = Static<typeof ConfigSchema>;

@@ -1,13 +1,13 @@
 import { Counter, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
-import { NOTIFIERS } from './domain/notifications.js';
+import { emailTypes } from './domain/notifications.js';
 import type { EmailMetrics, EmailOutcome } from './domain/ports.js';
 
 /** The domain's counters on the app's registry (one per app: tests run several in a process). */
 export function createEmailMetrics(registry: Registry): EmailMetrics {
   const emails = new Counter({
     name: 'emails_total',
-    help: 'Emails by type and outcome: sent, failed (an attempt that will be retried), duplicate, dead',
+    help: 'Emails by type and outcome: sent, failed (an attempt that will be retried), duplicate, dead, skipped (no email needed or possible)',
     labelNames: ['type', 'outcome'],
     registers: [registry],
   });
@@ -19,8 +19,8 @@ export function createEmailMetrics(registry: Registry): EmailMetrics {
     registers: [registry],
   });
   // Zero series from the start, so dashboards and rate() see every outcome before it happens.
-  for (const { emailType: type } of NOTIFIERS) {
-    for (const outcome of ['sent', 'failed', 'duplicate', 'dead'] satisfies EmailOutcome[]) {
+  for (const type of emailTypes()) {
+    for (const outcome of ['sent', 'failed', 'duplicate', 'dead', 'skipped'] satisfies EmailOutcome[]) {
       emails.inc({ type, outcome }, 0);
     }
   }

@@ -1,4 +1,8 @@
-import { createServiceMetrics } from '@marketshare/platform';
+import {
+  ClientCredentialsTokenSource,
+  createServiceMetrics,
+  InternalHttpClient,
+} from '@marketshare/platform';
 import type { Logger, ServiceMetrics } from '@marketshare/platform';
 import { createMysqlPool, loadMigrations, runMigrations } from '@marketshare/platform/mysql';
 import type { Pool } from '@marketshare/platform/mysql';
@@ -11,6 +15,10 @@ import { createNotificationsConsumer } from './events/notifications-consumer.js'
 import { maxSendDurationMs, SmtpMailSender } from './mail/smtp-sender.js';
 import { createEmailMetrics } from './metrics.js';
 import { migrationsDirectory, MysqlDeliveryLog } from './store/delivery-log.js';
+import { UsersDirectory } from './upstream/users-directory.js';
+
+/** An account lookup slower than this is retried later through the broker's back-off. */
+const USERS_TIMEOUT_MS = 3_000;
 
 export interface StopStep {
   name: string;
@@ -51,8 +59,19 @@ export async function startEmailService(config: Config, options: EmailServiceOpt
   const deliveryLog = new MysqlDeliveryLog(pool);
   const senderOptions = { url: config.SMTP_URL, from: config.MAIL_FROM };
   const sender = new SmtpMailSender(senderOptions);
+  const tokens = new ClientCredentialsTokenSource({
+    tokenUrl: config.AUTH_TOKEN_URL,
+    clientId: config.SERVICE_CLIENT_ID,
+    clientSecret: config.SERVICE_CLIENT_SECRET,
+    scope: 'users:read',
+  });
+  const directory = new UsersDirectory(
+    new InternalHttpClient({ name: 'users', baseUrl: config.USERS_URL, tokens, timeoutMs: USERS_TIMEOUT_MS }),
+    { cacheTtlMs: config.USERS_CACHE_TTL_MS },
+  );
   const service = new NotificationService({
     log: deliveryLog,
+    directory,
     sender,
     metrics: createEmailMetrics(metrics.registry),
     templates: { publicUrl: config.PUBLIC_URL.replace(/\/+$/, '') },

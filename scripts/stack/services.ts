@@ -123,6 +123,7 @@ export const SERVICES: readonly ServiceSpec[] = [
       SMTP_URL: `smtp://127.0.0.1:${ctx.ports.SMTP_PORT}`,
       MAIL_FROM: 'Marketshare <no-reply@marketshare.local>',
       PUBLIC_URL: ctx.gatewayUrl,
+      USERS_URL: local(ctx.ports.MS_USERS_PORT),
     }),
   },
   {

@@ -3,9 +3,9 @@ import type { EventEnvelope } from '@marketshare/platform/contracts';
 import type { Logger } from '@marketshare/platform';
 import type { TemplateContext } from '../templates/index.js';
 import { DeliveryInProgress, MailSendError, UndeliverableEvent } from './errors.js';
-import { notifierFor } from './notifications.js';
-import type { Notification } from './notifications.js';
-import type { DeliveryLog, EmailMetrics, MailSender, SentReceipt } from './ports.js';
+import { isSkip, notifierFor } from './notifications.js';
+import type { Composition, Notification } from './notifications.js';
+import type { AccountDirectory, DeliveryLog, EmailMetrics, MailSender, SentReceipt } from './ports.js';
 
 export interface DeliveryAttempt {
   /** 1 on the first delivery of the event, counted by the broker across retries */
@@ -13,13 +13,15 @@ export interface DeliveryAttempt {
   maxAttempts: number;
 }
 
-export type DeliveryOutcome = 'sent' | 'duplicate';
+export type DeliveryOutcome = 'sent' | 'duplicate' | 'skipped';
 
 export interface NotificationServiceDeps {
   log: DeliveryLog;
   sender: MailSender;
   metrics: EmailMetrics;
   templates: TemplateContext;
+  /** ms-users: order events name accounts, not addresses */
+  directory: AccountDirectory;
   logger: Logger;
   /** bounds how long a crashed instance's claim blocks others; must exceed one send's timeouts */
   claimLeaseMs: number;
@@ -56,16 +58,36 @@ export class NotificationService {
       this.deps.metrics.outcome('unknown', 'dead');
       throw new UndeliverableEvent(`no email is defined for events of type ${envelope.type}`);
     }
-    let notification: Notification;
+    const [fallbackType] = notifier.emailTypes;
+    let composition: Composition;
     try {
-      notification = await notifier.compose(envelope, this.deps.templates);
+      composition = await notifier.compose(envelope, {
+        templates: this.deps.templates,
+        directory: this.deps.directory,
+      });
     } catch (error) {
       if (error instanceof UndeliverableEvent) {
-        await this.recordUndeliverable(envelope, notifier.emailType, error);
+        await this.recordUndeliverable(envelope, fallbackType, error);
+      } else {
+        // Looking the recipient up failed (ms-users unreachable): the broker retries later.
+        const dead = attempt.attempt >= attempt.maxAttempts;
+        this.deps.metrics.outcome(fallbackType, dead ? 'dead' : 'failed');
+        this.deps.logger.warn(
+          { eventId: envelope.id, err: describe(error), attempt: attempt.attempt, dead },
+          'composing the email failed',
+        );
       }
       throw error;
     }
-    return this.send(envelope, notification, attempt);
+    if (isSkip(composition)) {
+      this.deps.metrics.outcome(composition.emailType, 'skipped');
+      this.deps.logger.info(
+        { eventId: envelope.id, emailType: composition.emailType, reason: composition.skip },
+        'no email for this event',
+      );
+      return 'skipped';
+    }
+    return this.send(envelope, composition, attempt);
   }
 
   private async send(

@@ -65,7 +65,29 @@ export interface DeliveryLog {
   find(eventId: string): Promise<DeliveryRecord | undefined>;
 }
 
-export type EmailOutcome = 'sent' | 'failed' | 'duplicate' | 'dead';
+/**
+ * `skipped`: the event needs no email (a status nobody is told about) or its recipient cannot
+ * get one (unknown or deactivated account); it is acknowledged without sending.
+ */
+export type EmailOutcome = 'sent' | 'failed' | 'duplicate' | 'dead' | 'skipped';
+
+/** Who an account is, as far as addressing an email goes. */
+export interface AccountContact {
+  id: string;
+  username: string;
+  companyName: string;
+  email: string;
+  role: string;
+  status: 'active' | 'deactivated';
+}
+
+/**
+ * ms-users' account lookup. Resolves undefined for an unknown account; rejects (retryably)
+ * when ms-users cannot be asked right now.
+ */
+export interface AccountDirectory {
+  findAccount(id: string): Promise<AccountContact | undefined>;
+}
 
 export interface EmailMetrics {
   outcome(emailType: string, outcome: EmailOutcome): void;

@@ -6,3 +6,7 @@ export type { WelcomeData } from './welcome.js';
 export { formatUtc, passwordResetEmail } from './password-reset.js';
 export type { PasswordResetData } from './password-reset.js';
 export type { RenderedEmail, TemplateContext } from './types.js';
+export { formatMoney, isFormattableCurrency } from './money.js';
+export type { Money } from './money.js';
+export { orderCreatedEmail, orderStatusEmail } from './order.js';
+export type { OrderCreatedData, OrderLine, OrderOutcome, OrderProgress, OrderStatusData } from './order.js';

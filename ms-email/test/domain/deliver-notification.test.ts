@@ -4,6 +4,8 @@ import { newEnvelope } from '@marketshare/platform/contracts';
 import { NotificationService } from '../../src/domain/deliver-notification.js';
 import { DeliveryInProgress, MailSendError, UndeliverableEvent } from '../../src/domain/errors.js';
 import type {
+  AccountContact,
+  AccountDirectory,
   ClaimResult,
   DeliveryLog,
   EmailOutcome,
@@ -21,8 +23,46 @@ function event() {
   });
 }
 
+const ACCOUNTS: Record<string, AccountContact> = {
+  c1: {
+    id: 'c1',
+    username: 'ada',
+    companyName: 'Ada Ltd',
+    email: 'ada@example.test',
+    role: 'consumer',
+    status: 'active',
+  },
+  c2: {
+    id: 'c2',
+    username: 'bob',
+    companyName: 'Bob Ltd',
+    email: 'bob@example.test',
+    role: 'consumer',
+    status: 'deactivated',
+  },
+};
+
+function orderCreated(consumerId: string, status: 'RECEIVED' | 'IN_DELIVERY' = 'RECEIVED') {
+  return newEnvelope('order.created', {
+    orderId: 'o1',
+    consumerId,
+    sellerId: 's1',
+    status,
+    totalMinor: 2500,
+    currency: 'EUR',
+    items: [{ productId: 'p1', name: 'Mug', quantity: 2, unitPriceMinor: 1250 }],
+  });
+}
+
 /** In-memory fakes that record what the use case did. */
-function setup(options: { claim?: ClaimResult; sendError?: Error; markSentFailures?: number } = {}) {
+function setup(
+  options: {
+    claim?: ClaimResult;
+    sendError?: Error;
+    markSentFailures?: number;
+    directoryDown?: boolean;
+  } = {},
+) {
   let markSentFailures = options.markSentFailures ?? 0;
   const calls: string[] = [];
   const outcomes: EmailOutcome[] = [];
@@ -44,8 +84,15 @@ function setup(options: { claim?: ClaimResult; sendError?: Error; markSentFailur
       return { messageId: `<${email.eventId}@test>`, response: '250 OK' };
     },
   };
+  const directory: AccountDirectory = {
+    findAccount: async (id) => {
+      if (options.directoryDown) throw new Error('users unavailable: ECONNREFUSED');
+      return ACCOUNTS[id];
+    },
+  };
   const service = new NotificationService({
     log,
+    directory,
     sender,
     metrics: { outcome: (_type, outcome) => void outcomes.push(outcome), sendDuration: () => undefined },
     templates: { publicUrl: 'https://marketshare.test' },
@@ -93,6 +140,32 @@ describe('ms-email domain: NotificationService', () => {
     const envelope = event();
     assert.equal(await service.deliver(envelope, { attempt: 1, maxAttempts: 3 }), 'sent');
     assert.deepEqual(calls, [`sent ${envelope.id}`]);
+  });
+
+  it('sends an order email to the consumer ms-users knows, naming an unknown seller generically', async () => {
+    const { service, sent } = setup();
+    assert.equal(await service.deliver(orderCreated('c1'), { attempt: 1, maxAttempts: 3 }), 'sent');
+    assert.deepEqual(sent[0]?.to, { name: 'Ada Ltd', address: 'ada@example.test' });
+    assert.ok(sent[0]?.text.includes('The seller received your order'));
+  });
+
+  it('skips an order email for a deactivated or unknown consumer, and for statuses nobody is told about', async () => {
+    const { service, sent, outcomes, calls } = setup();
+    for (const envelope of [orderCreated('c2'), orderCreated('nobody'), orderCreated('c1', 'IN_DELIVERY')]) {
+      assert.equal(await service.deliver(envelope, { attempt: 1, maxAttempts: 3 }), 'skipped');
+    }
+    assert.deepEqual(sent, []);
+    assert.deepEqual(calls, []);
+    assert.deepEqual(outcomes, ['skipped', 'skipped', 'skipped']);
+  });
+
+  it('gives a failed account lookup back for a retry, counted as failed and dead on the last attempt', async () => {
+    const { service, sent, outcomes, calls } = setup({ directoryDown: true });
+    await assert.rejects(service.deliver(orderCreated('c1'), { attempt: 1, maxAttempts: 2 }), /ECONNREFUSED/);
+    await assert.rejects(service.deliver(orderCreated('c1'), { attempt: 2, maxAttempts: 2 }), /ECONNREFUSED/);
+    assert.deepEqual(sent, []);
+    assert.deepEqual(calls, []);
+    assert.deepEqual(outcomes, ['failed', 'dead']);
   });
 
   it('refuses events it cannot turn into an email', async () => {

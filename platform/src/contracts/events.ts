@@ -72,6 +72,12 @@ export const OrderCreatedSchema = Type.Object({
   sellerId: Type.String({ minLength: 1 }),
   status: OrderStatusSchema,
   totalMinor: Type.Integer({ minimum: 0 }),
+  /**
+   * The platform fee on the order (0 unless RECEIVED), on top of the items' sum `totalMinor`:
+   * the consumer's order email shows subtotal + fee = total. Optional and additive: without it
+   * the email shows no fee line and the total is `totalMinor`.
+   */
+  platformFeeMinor: Type.Optional(Type.Integer({ minimum: 0 })),
   currency: Type.String({ minLength: 3, maxLength: 3 }),
   items: Type.Array(OrderItemSchema),
 });

@@ -39,6 +39,18 @@ export const OrdersConfigSchema = Type.Object({
   PAYMENT_APPROVAL_PROBABILITY: Type.Number({ minimum: 0, maximum: 1, default: 0.9 }),
   /** How long a replay waits for the first request with its Idempotency-Key to finish. */
   IDEMPOTENCY_WAIT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 15_000 }),
+  /** How often the outbox relay looks for unsent events (it is also woken after each write). */
+  OUTBOX_POLL_INTERVAL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 500 }),
+  /** Events the relay sends per batch. */
+  OUTBOX_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 1_000, default: 100 }),
+  /** How long a relay instance holds an order's outbox; longer than a batch's confirms can take. */
+  OUTBOX_LEASE_MS: Type.Integer({ minimum: 1_000, maximum: 600_000, default: 30_000 }),
+  /** How often the release sweep retries releases/confirms ms-products has not heard yet. */
+  RELEASE_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
+  /** Items of each kind the sweep handles per pass. */
+  RELEASE_SWEEP_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 1_000, default: 100 }),
+  /** A checkout still in progress after this is taken for dead and its reservations released. */
+  STUCK_CHECKOUT_AFTER_MS: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 600_000 }),
   /** Where people open the site (links in events and emails). */
   PUBLIC_URL: Type.String({
     format: 'uri',

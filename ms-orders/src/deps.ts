@@ -14,4 +14,6 @@ export interface OrdersDeps {
   verifier: TokenVerifier | undefined;
   products: ProductsPort;
   payments: PaymentProvider;
+  /** Called after each write that stored events (wakes the outbox relay); absent in tests without one. */
+  onEventsWritten?: () => void;
 }

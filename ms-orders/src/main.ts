@@ -7,12 +7,17 @@ import {
   listen,
   loadConfigOrExit,
 } from '@marketshare/platform';
+import { EventPublisher, RabbitConnection } from '@marketshare/platform/rabbit';
 import mongoose from 'mongoose';
 import { buildApp } from './app.js';
 import { OrdersConfigSchema } from './config.js';
 import type { OrdersDeps } from './deps.js';
 import { SimulatedPaymentProvider } from './domain/payments.js';
+import { ordersOutboxRelay } from './events/relay.js';
+import { MongoCheckoutStore, MongoOutstandingReleases } from './store/checkouts-store.js';
 import { ensureIndexes, ordersModels } from './store/models.js';
+import { MongoOrderStore } from './store/orders-store.js';
+import { ReleaseSweep } from './workers/release-sweep.js';
 import { HttpProductsClient } from './upstream/products-client.js';
 
 const config = loadConfigOrExit(OrdersConfigSchema);
@@ -30,6 +35,21 @@ try {
 
 const metrics = createServiceMetrics('ms-orders');
 const lifecycle = new Lifecycle(logger, config.SHUTDOWN_TIMEOUT_MS);
+
+// Orders are accepted while RabbitMQ is away: their events wait in the documents for the relay.
+const rabbit = new RabbitConnection({ url: config.RABBITMQ_URL, logger, connectionName: 'ms-orders' });
+rabbit.start();
+const publisher = new EventPublisher(rabbit, { logger, registry: metrics.registry });
+publisher.start();
+const relay = ordersOutboxRelay({
+  models,
+  publisher,
+  logger,
+  registry: metrics.registry,
+  pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+  batchSize: config.OUTBOX_BATCH_SIZE,
+  leaseMs: config.OUTBOX_LEASE_MS,
+});
 
 const deps: OrdersDeps = {
   config,
@@ -50,15 +70,40 @@ const deps: OrdersDeps = {
     clientSecret: config.SERVICE_CLIENT_SECRET,
   }),
   payments: new SimulatedPaymentProvider(config.PAYMENT_APPROVAL_PROBABILITY),
+  onEventsWritten: () => relay.notify(),
 };
 
 // --- events: the outbox relay (orders' `outbox` arrays → RabbitMQ) and sweeps register here ---
+relay.start();
+const releaseSweep = new ReleaseSweep({
+  orders: new MongoOrderStore(models),
+  checkouts: new MongoCheckoutStore(models),
+  outstandingReleases: new MongoOutstandingReleases(models),
+  products: deps.products,
+  logger,
+  intervalMs: config.RELEASE_SWEEP_INTERVAL_MS,
+  batchSize: config.RELEASE_SWEEP_BATCH_SIZE,
+  stuckCheckoutAfterMs: config.STUCK_CHECKOUT_AFTER_MS,
+  notFoundSettleMs: Math.max(config.STUCK_CHECKOUT_AFTER_MS, 10 * config.PRODUCTS_TIMEOUT_MS),
+});
+releaseSweep.start();
 
-const app = buildApp(deps, { isShuttingDown: lifecycle.isShuttingDown });
+const app = buildApp(deps, {
+  isShuttingDown: lifecycle.isShuttingDown,
+  readiness: {
+    rabbitmq: async () => {
+      if (!publisher.isReady()) throw new Error('no RabbitMQ confirm channel');
+    },
+  },
+});
 const server = await listen(app, config.HOST, config.PORT);
 logger.info({ port: server.port }, 'ms-orders listening');
 
 // Steps run in reverse: stop taking requests, then workers, then connections.
 lifecycle.onStop('mongodb connection', () => connection.close());
+lifecycle.onStop('rabbitmq connection', () => rabbit.close());
+lifecycle.onStop('event publisher', () => publisher.close());
+lifecycle.onStop('outbox relay', () => relay.stop());
+lifecycle.onStop('release sweep', () => releaseSweep.stop());
 lifecycle.onStop('http server', () => server.close());
 lifecycle.installSignalHandlers();

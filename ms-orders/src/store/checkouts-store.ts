@@ -85,6 +85,19 @@ export class MongoCheckoutStore {
     );
   }
 
+  /** Attempts still in progress that started before `cutoff`: their process most likely died. */
+  async stuckSince(cutoff: Date, limit: number): Promise<{ id: string; pendingOrderIds: string[] }[]> {
+    const documents = await this.models.checkouts
+      .find({ state: 'in_progress', createdAt: mongoose.trusted({ $lt: cutoff }) }, { pendingOrderIds: 1 })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean<{ _id: string; pendingOrderIds: string[] }[]>();
+    return documents.map((document) => ({
+      id: document._id,
+      pendingOrderIds: [...document.pendingOrderIds],
+    }));
+  }
+
   /** Forgets an attempt that changed nothing lasting, so the same key may be tried again. */
   async abandon(id: string): Promise<void> {
     await this.models.checkouts.deleteOne({ _id: id, state: 'in_progress' });
@@ -114,6 +127,12 @@ export class MongoOutstandingReleases {
       .limit(limit)
       .lean();
     return rows.map((row) => String(row._id));
+  }
+
+  /** Oldest first, with when each was recorded. */
+  async listWithSince(limit: number): Promise<{ orderId: string; since: Date }[]> {
+    const rows = await this.models.outstandingReleases.find({}).sort({ since: 1 }).limit(limit).lean();
+    return rows.map((row) => ({ orderId: String(row._id), since: row.since }));
   }
 
   async remove(orderId: string): Promise<void> {

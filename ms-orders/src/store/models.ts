@@ -34,6 +34,12 @@ const OutboxEventSchema = new Schema(
     type: { type: String, required: true },
     occurredAt: { type: String, required: true },
     data: { type: Schema.Types.Mixed, required: true },
+    /** W3C trace context of the write that produced the event, so the publish joins its trace. */
+    headers: { type: Schema.Types.Mixed, default: {} },
+    /** Set only after RabbitMQ confirmed the event; null while it waits. */
+    sentAt: { type: Date, default: null },
+    attempts: { type: Number, default: 0 },
+    lastError: { type: String, default: null },
   },
   { _id: false },
 );
@@ -54,6 +60,9 @@ const OrderSchema = new Schema(
     /** A release or confirm of the order's reservation ms-products still has to hear about. */
     reservationFollowUp: { type: String, enum: ['release', 'confirm', null], default: null },
     outbox: { type: [OutboxEventSchema], default: [] },
+    /** A relay instance holds the order's outbox until then (null: free), so two never send it both. */
+    outboxLeaseUntil: { type: Date, default: null },
+    outboxLeaseOwner: { type: String, default: null },
     version: { type: Number, default: 0 },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
@@ -63,6 +72,7 @@ const OrderSchema = new Schema(
 OrderSchema.index({ consumerId: 1, createdAt: -1, _id: -1 });
 OrderSchema.index({ sellerId: 1, createdAt: -1, _id: -1 });
 OrderSchema.index({ reservationFollowUp: 1 });
+OrderSchema.index({ 'outbox.sentAt': 1 });
 
 const CartItemSchema = new Schema(
   {

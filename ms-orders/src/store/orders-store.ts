@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import type { EventEnvelope } from '@marketshare/platform/contracts';
+import { withCapturedTraceContext } from '../events/trace-context.js';
 import type { Actor, Order, OrderStatus, StatusChange } from '../domain/orders.js';
 import type { OrderDocument, OrdersModels } from './models.js';
 
@@ -51,10 +52,19 @@ const ownerFilter = (actor: Actor) =>
 
 /** Orders in MongoDB: one document per order, carrying its history and its pending events. */
 export class MongoOrderStore {
-  constructor(private readonly models: OrdersModels) {}
+  /** `onEventsWritten` runs after every write that added events (it wakes the outbox relay). */
+  constructor(
+    private readonly models: OrdersModels,
+    private readonly onEventsWritten: () => void = () => undefined,
+  ) {}
 
   async insert(orders: NewOrder[]): Promise<void> {
     if (orders.length === 0) return;
+    await this.insertDocuments(orders);
+    this.onEventsWritten();
+  }
+
+  private async insertDocuments(orders: NewOrder[]): Promise<void> {
     await this.models.orders.insertMany(
       orders.map((order) => ({
         _id: order.id,
@@ -69,7 +79,7 @@ export class MongoOrderStore {
         paymentReference: order.paymentReference,
         statusHistory: order.statusHistory,
         reservationFollowUp: order.reservationFollowUp,
-        outbox: order.outbox,
+        outbox: order.outbox.map(withCapturedTraceContext),
         createdAt: order.createdAt,
         updatedAt: order.updatedAt,
       })),
@@ -127,12 +137,13 @@ export class MongoOrderStore {
         { _id: id, ...ownerFilter(actor), status: mongoose.trusted({ $in: from }) },
         {
           $set: { status: change.status, updatedAt: change.at, reservationFollowUp: followUp },
-          $push: { statusHistory: change, outbox: event },
+          $push: { statusHistory: change, outbox: withCapturedTraceContext(event) },
           $inc: { version: 1 },
         },
         { new: true },
       )
       .lean<StoredOrder>();
+    if (document) this.onEventsWritten();
     return document ? toOrder(document) : undefined;
   }
 
@@ -141,6 +152,19 @@ export class MongoOrderStore {
       { _id: id, reservationFollowUp: followUp },
       { $set: { reservationFollowUp: null } },
     );
+  }
+
+  /** Up to `limit` orders whose release or confirm ms-products has not heard yet (the sweep's work). */
+  async withFollowUp(limit: number): Promise<{ id: string; followUp: ReservationFollowUp }[]> {
+    const documents = await this.models.orders
+      .find(
+        { reservationFollowUp: mongoose.trusted({ $in: ['release', 'confirm'] }) },
+        { reservationFollowUp: 1 },
+      )
+      .sort({ updatedAt: 1 })
+      .limit(limit)
+      .lean<{ _id: string; reservationFollowUp: ReservationFollowUp }[]>();
+    return documents.map((document) => ({ id: document._id, followUp: document.reservationFollowUp }));
   }
 
   /** The events still waiting in an order's document (the relay of the next slice reads these). */

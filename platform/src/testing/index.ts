@@ -6,3 +6,4 @@ export * from './smtp.js';
 export * from './http.js';
 export * from './pg-db.js';
 export * from './mongo.js';
+export * from './tcp-proxy.js';

@@ -53,7 +53,7 @@ function uniqueItems(items: { productId: string; quantity: number }[]) {
 }
 
 export function orderRoutes(deps: OrdersDeps): Route[] {
-  const orders = new MongoOrderStore(deps.models);
+  const orders = new MongoOrderStore(deps.models, deps.onEventsWritten);
   const checkout = new Checkout({
     orders,
     carts: new MongoCartStore(deps.models),

@@ -1,0 +1,32 @@
+import type { Logger } from '@marketshare/platform';
+import { OutboxRelay } from '@marketshare/platform/outbox';
+import type { EventPublisher } from '@marketshare/platform/rabbit';
+import type { Registry } from 'prom-client';
+import type { OrdersModels } from '../store/models.js';
+import { mongoOutboxStore } from './mongo-outbox-store.js';
+
+export interface OrdersRelayOptions {
+  models: OrdersModels;
+  publisher: EventPublisher;
+  logger: Logger;
+  registry: Registry;
+  pollIntervalMs: number;
+  /** events per batch */
+  batchSize: number;
+  leaseMs: number;
+}
+
+/**
+ * The platform's OutboxRelay (confirms, per-event retry, the `outbox_backlog` gauge) over the
+ * orders' single-document outbox: the same relay loop as the SQL services, one mechanism.
+ */
+export function ordersOutboxRelay(options: OrdersRelayOptions): OutboxRelay {
+  return new OutboxRelay({
+    store: mongoOutboxStore(options.models, { leaseMs: options.leaseMs }),
+    publisher: options.publisher,
+    logger: options.logger,
+    registry: options.registry,
+    pollIntervalMs: options.pollIntervalMs,
+    batchSize: options.batchSize,
+  });
+}

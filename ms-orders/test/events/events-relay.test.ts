@@ -1,0 +1,324 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '@marketshare/platform';
+import type { OutboxRelay } from '@marketshare/platform/outbox';
+import { EventPublisher, RabbitConnection } from '@marketshare/platform/rabbit';
+import {
+  createTestVhost,
+  startTcpProxy,
+  waitFor,
+  type TcpProxy,
+  type TestVhost,
+} from '@marketshare/platform/testing';
+import { connect } from 'amqplib';
+import { EVENTS_EXCHANGE } from '@marketshare/platform/contracts';
+import { Registry } from 'prom-client';
+import { ordersOutboxRelay } from '../../src/events/relay.js';
+import { call, startOrdersApp, type OrdersTestApp } from '../support/orders-harness.js';
+
+const logger = createLogger({
+  service: 'ms-orders-events-test',
+  level: process.env['LOG_LEVEL'] ?? 'silent',
+});
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface StoredEvent {
+  id: string;
+  type: string;
+  sentAt: Date | null;
+  attempts: number;
+}
+
+interface ReceivedEvent {
+  id: string;
+  type: string;
+  orderId: unknown;
+}
+
+interface EventCollector {
+  received: ReceivedEvent[];
+  countsById(): Map<string, number>;
+  close(): Promise<void>;
+}
+
+/** Everything published to the events exchange of the vhost, in arrival order. */
+async function startEventCollector(amqpUrl: string): Promise<EventCollector> {
+  const connection = await connect(amqpUrl);
+  const channel = await connection.createChannel();
+  await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
+  const { queue } = await channel.assertQueue('', { exclusive: true });
+  await channel.bindQueue(queue, EVENTS_EXCHANGE, '#');
+  const received: ReceivedEvent[] = [];
+  await channel.consume(
+    queue,
+    (message) => {
+      if (!message) return;
+      // The relay publishes JSON envelopes; the test only reads their id and order id.
+      const envelope = JSON.parse(message.content.toString('utf8')) as {
+        id: string;
+        data: { orderId?: unknown };
+      };
+      received.push({ id: envelope.id, type: message.fields.routingKey, orderId: envelope.data.orderId });
+    },
+    { noAck: true },
+  );
+  return {
+    received,
+    countsById() {
+      const counts = new Map<string, number>();
+      for (const event of received) counts.set(event.id, (counts.get(event.id) ?? 0) + 1);
+      return counts;
+    },
+    async close() {
+      await connection.close();
+    },
+  };
+}
+
+/** A relay with its own connection and publisher, as one ms-orders instance runs it. */
+interface RelayInstance {
+  relay: OutboxRelay;
+  registry: Registry;
+  publisher: EventPublisher;
+  stop(): Promise<void>;
+}
+
+function startRelay(app: OrdersTestApp, amqpUrl: string, batchSize: number): RelayInstance {
+  const rabbit = new RabbitConnection({
+    url: amqpUrl,
+    logger,
+    connectionName: 'ms-orders-events-test',
+    connectTimeoutMs: 1_000,
+    reconnect: { initialDelayMs: 50, maxDelayMs: 300 },
+  });
+  rabbit.start();
+  const registry = new Registry();
+  const publisher = new EventPublisher(rabbit, {
+    logger,
+    registry,
+    unavailableTimeoutMs: 300,
+    confirmTimeoutMs: 3_000,
+  });
+  const relay = ordersOutboxRelay({
+    models: app.models,
+    publisher,
+    logger,
+    registry,
+    pollIntervalMs: 100,
+    batchSize,
+    leaseMs: 15_000,
+  });
+  relay.start();
+  return {
+    relay,
+    registry,
+    publisher,
+    async stop() {
+      await relay.stop();
+      await publisher.close();
+      await rabbit.close();
+    },
+  };
+}
+
+async function backlogOf(registry: Registry): Promise<number | undefined> {
+  const metric = await registry.getSingleMetric('outbox_backlog')?.get();
+  return metric?.values[0]?.value;
+}
+
+describe('ms-orders events: the single-document outbox relay', function () {
+  this.timeout(120_000);
+  let app: OrdersTestApp;
+  let vhost: TestVhost;
+  let proxy: TcpProxy;
+  let collector: EventCollector;
+  let cutOff: RelayInstance;
+  const extraRelays: RelayInstance[] = [];
+
+  before(async () => {
+    app = await startOrdersApp();
+    vhost = await createTestVhost('orders_events');
+    // The collector reads the vhost directly; only the relay's connection goes through the proxy.
+    collector = await startEventCollector(vhost.url);
+    const broker = new URL(vhost.url);
+    proxy = await startTcpProxy(Number(broker.port || 5672), broker.hostname);
+    cutOff = startRelay(app, proxy.rewriteUrl(vhost.url), 25);
+  });
+  after(async () => {
+    for (const instance of [cutOff, ...extraRelays]) await instance?.stop().catch(() => undefined);
+    await collector?.close().catch(() => undefined);
+    await proxy?.stop().catch(() => undefined);
+    await vhost?.drop().catch(() => undefined);
+    await app?.stop();
+  });
+
+  async function storedEvents(): Promise<Map<string, StoredEvent[]>> {
+    const orders = await app.models.orders
+      .find({}, { outbox: 1 })
+      .lean<{ _id: string; outbox: StoredEvent[] }[]>();
+    return new Map(orders.map((order) => [order._id, order.outbox]));
+  }
+
+  /** Every stored event was received exactly once, and each order's events in the order written. */
+  function assertDeliveredOnceInOrder(byOrder: Map<string, StoredEvent[]>): void {
+    const counts = collector.countsById();
+    for (const [orderId, events] of byOrder) {
+      for (const event of events) assert.equal(counts.get(event.id), 1, `event ${event.id} of ${orderId}`);
+      const ids = new Set(events.map((event) => event.id));
+      const arrival = collector.received
+        .filter((message) => ids.has(message.id))
+        .map((message) => message.id);
+      assert.deepEqual(
+        arrival,
+        events.map((event) => event.id),
+        `arrival order of ${orderId}'s events`,
+      );
+    }
+  }
+
+  it('accepts checkouts with the broker cut off, then publishes every pending event exactly once', async () => {
+    await proxy.pause();
+    await waitFor(async () => !cutOff.publisher.isReady(), { timeoutMs: 10_000, what: 'the relay cut off' });
+
+    const shopA = app.products.addProduct({ sellerId: 'shop-a', stock: 100 });
+    const shopB = app.products.addProduct({ sellerId: 'shop-b', stock: 100 });
+    const consumers = Array.from({ length: 8 }, (_, index) => `outage-consumer-${index}`);
+    const checkouts = await Promise.all(
+      consumers.map((consumer) =>
+        call(app, 'POST', '/api/orders/checkout', app.consumerToken(consumer), {
+          json: {
+            items: [
+              { productId: shopA.id, quantity: 1 },
+              { productId: shopB.id, quantity: 2 },
+            ],
+          },
+          headers: { 'idempotency-key': randomUUID() },
+        }),
+      ),
+    );
+    for (const response of checkouts) assert.equal(response.status, 201, response.text);
+    const orders = checkouts.flatMap(
+      (response) =>
+        (response.body as { orders: { id: string; sellerId: string; consumerId: string }[] }).orders,
+    );
+    assert.equal(orders.length, 16);
+
+    // Status changes while cut off too: their events queue up behind order.created.
+    for (const order of orders.filter((o) => o.sellerId === 'shop-a').slice(0, 4)) {
+      const seller = app.sellerToken('shop-a');
+      for (const status of ['IN_DELIVERY', 'DELIVERED']) {
+        const changed = await call(app, 'POST', `/api/orders/${order.id}/status`, seller, {
+          json: { status },
+        });
+        assert.equal(changed.status, 200, changed.text);
+      }
+    }
+    for (const order of orders.filter((o) => o.sellerId === 'shop-b').slice(0, 2)) {
+      const token = app.consumerToken(order.consumerId);
+      const cancelled = await call(app, 'POST', `/api/orders/${order.id}/status`, token, {
+        json: { status: 'CANCELLED' },
+      });
+      assert.equal(cancelled.status, 200, cancelled.text);
+    }
+
+    // The relay keeps trying (attempts recorded) while every event stays pending and unsent.
+    const expectedEvents = 16 + 4 * 2 + 2;
+    await waitFor(
+      async () => {
+        const events = [...(await storedEvents()).values()].flat();
+        return events.length === expectedEvents && events.every((event) => event.attempts > 0);
+      },
+      { timeoutMs: 20_000, what: 'failed attempts on every pending event' },
+    );
+    const pending = [...(await storedEvents()).values()].flat();
+    assert.ok(pending.every((event) => event.sentAt === null));
+    assert.equal(collector.received.length, 0);
+    await waitFor(async () => (await backlogOf(cutOff.registry)) === expectedEvents, {
+      timeoutMs: 10_000,
+      what: 'the backlog gauge',
+    });
+
+    proxy.resume();
+    await waitFor(
+      async () => [...(await storedEvents()).values()].flat().every((event) => event.sentAt !== null),
+      { timeoutMs: 30_000, what: 'every event marked sent' },
+    );
+    await waitFor(async () => collector.received.length >= expectedEvents, {
+      timeoutMs: 10_000,
+      what: 'every event consumed',
+    });
+    await sleep(500); // room for a duplicate to show up
+    assert.equal(collector.received.length, expectedEvents);
+    const byOrder = await storedEvents();
+    assertDeliveredOnceInOrder(byOrder);
+    const created = collector.received.filter((message) => message.type === 'order.created');
+    assert.deepEqual(
+      created.map((message) => message.orderId).sort(),
+      orders.map((order) => order.id).sort(),
+      'one order.created per accepted order',
+    );
+    await waitFor(async () => (await backlogOf(cutOff.registry)) === 0, {
+      timeoutMs: 10_000,
+      what: 'backlog 0',
+    });
+  });
+
+  it('never publishes an event twice with three relays on one database', async () => {
+    extraRelays.push(startRelay(app, vhost.url, 5), startRelay(app, vhost.url, 7));
+    const before = collector.received.length;
+    const written: string[] = [];
+    // Written while the relays run, in several rounds, so their claims meet on live documents.
+    for (let round = 0; round < 6; round += 1) {
+      const documents = Array.from({ length: 10 }, () => syntheticOrder());
+      written.push(...documents.flatMap((document) => document.outbox.map((event) => event.id)));
+      await app.models.orders.insertMany(documents);
+      await sleep(30);
+    }
+    await waitFor(async () => collector.received.length - before >= written.length, {
+      timeoutMs: 30_000,
+      what: 'every synthetic event consumed',
+    });
+    await waitFor(
+      async () => [...(await storedEvents()).values()].flat().every((event) => event.sentAt !== null),
+      { timeoutMs: 10_000, what: 'every event marked sent' },
+    );
+    await sleep(500);
+    assert.equal(collector.received.length - before, written.length);
+    assertDeliveredOnceInOrder(await storedEvents());
+  });
+});
+
+/** An order document written straight into the collection, carrying three pending events. */
+function syntheticOrder() {
+  const id = randomUUID();
+  const at = new Date();
+  const event = (type: string, status: string) => ({
+    id: randomUUID(),
+    type,
+    occurredAt: at.toISOString(),
+    data: { orderId: id, status },
+    headers: {},
+    sentAt: null,
+  });
+  return {
+    _id: id,
+    checkoutId: randomUUID(),
+    consumerId: 'relay-consumer',
+    sellerId: 'relay-seller',
+    status: 'DELIVERED',
+    currency: 'EUR',
+    items: [
+      { productId: randomUUID(), name: 'Widget', quantity: 1, unitPriceMinor: 100, lineTotalMinor: 100 },
+    ],
+    totalMinor: 100,
+    platformFeeMinor: 2,
+    statusHistory: [{ status: 'RECEIVED', at, by: 'system' }],
+    outbox: [
+      event('order.created', 'RECEIVED'),
+      event('order.status_changed', 'IN_DELIVERY'),
+      event('order.status_changed', 'DELIVERED'),
+    ],
+    createdAt: at,
+    updatedAt: at,
+  };
+}

@@ -55,7 +55,9 @@ export function mongoOutboxStore(models: OrdersModels, options: MongoOutboxStore
           $or: [{ outboxLeaseUntil: null }, { outboxLeaseUntil: mongoose.trusted({ $lt: now }) }],
         },
         { $set: { outboxLeaseUntil: new Date(now.getTime() + options.leaseMs), outboxLeaseOwner: owner } },
-        { new: true, sort: { updatedAt: 1 }, projection: { outbox: 1 } },
+        // Never-claimed orders first, then those given back longest ago: an order whose events
+        // keep failing (no route, say) takes its turn instead of starving everyone behind it.
+        { new: true, sort: { outboxLeaseUntil: 1, updatedAt: 1 }, projection: { outbox: 1 } },
       )
       .lean<LeasedOrder>();
   }
@@ -64,7 +66,8 @@ export function mongoOutboxStore(models: OrdersModels, options: MongoOutboxStore
     if (orderIds.length === 0) return;
     await orders.updateMany(
       { _id: mongoose.trusted({ $in: orderIds }), outboxLeaseOwner: owner },
-      { $set: { outboxLeaseUntil: null, outboxLeaseOwner: null } },
+      // Expired at once (claimable on the next tick), and stamped for the round-robin above.
+      { $set: { outboxLeaseUntil: new Date(), outboxLeaseOwner: null } },
     );
   }
 

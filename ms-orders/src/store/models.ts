@@ -60,7 +60,7 @@ const OrderSchema = new Schema(
     /** A release or confirm of the order's reservation ms-products still has to hear about. */
     reservationFollowUp: { type: String, enum: ['release', 'confirm', null], default: null },
     outbox: { type: [OutboxEventSchema], default: [] },
-    /** A relay instance holds the order's outbox until then (null: free), so two never send it both. */
+    /** A relay instance holds the order's outbox until then (null or past: free), so two never send it both. */
     outboxLeaseUntil: { type: Date, default: null },
     outboxLeaseOwner: { type: String, default: null },
     version: { type: Number, default: 0 },

@@ -12,8 +12,13 @@ import {
 } from '@marketshare/platform/testing';
 import { connect } from 'amqplib';
 import { EVENTS_EXCHANGE } from '@marketshare/platform/contracts';
+import { context } from '@opentelemetry/api';
 import { Registry } from 'prom-client';
+// The platform's minimal context manager and W3C propagator for tests (no SDK started here).
+import { ensureTracePropagation, newTraceContext } from '../../../platform/test/rabbit/support/tracing.js';
+import { mongoOutboxStore } from '../../src/events/mongo-outbox-store.js';
 import { ordersOutboxRelay } from '../../src/events/relay.js';
+import { MongoOrderStore } from '../../src/store/orders-store.js';
 import { call, startOrdersApp, type OrdersTestApp } from '../support/orders-harness.js';
 
 const logger = createLogger({
@@ -33,6 +38,7 @@ interface ReceivedEvent {
   id: string;
   type: string;
   orderId: unknown;
+  traceparent: unknown;
 }
 
 interface EventCollector {
@@ -58,7 +64,12 @@ async function startEventCollector(amqpUrl: string): Promise<EventCollector> {
         id: string;
         data: { orderId?: unknown };
       };
-      received.push({ id: envelope.id, type: message.fields.routingKey, orderId: envelope.data.orderId });
+      received.push({
+        id: envelope.id,
+        type: message.fields.routingKey,
+        orderId: envelope.data.orderId,
+        traceparent: message.properties.headers?.['traceparent'],
+      });
     },
     { noAck: true },
   );
@@ -285,6 +296,46 @@ describe('ms-orders events: the single-document outbox relay', function () {
     await sleep(500);
     assert.equal(collector.received.length - before, written.length);
     assertDeliveredOnceInOrder(await storedEvents());
+
+    // Sent events leave the documents once older than the retention; nothing unsent does.
+    await mongoOutboxStore(app.models, { leaseMs: 15_000 }).purgePublished(0);
+    const left = [...(await storedEvents()).values()].flat();
+    assert.equal(left.length, 0);
+  });
+
+  it('publishes each event in the trace of the request that wrote it', async () => {
+    ensureTracePropagation();
+    const trace = newTraceContext();
+    const document = syntheticOrder();
+    const { _id: id, outbox, ...rest } = document;
+    const events = outbox.map(({ id: eventId, type, occurredAt, data }) => ({
+      id: eventId,
+      type,
+      occurredAt,
+      data,
+    }));
+    // Written inside the request's context; the relay sends it later from its own loop.
+    await context.with(trace.context, () =>
+      new MongoOrderStore(app.models).insert([
+        {
+          ...rest,
+          id,
+          status: 'RECEIVED',
+          statusHistory: [{ status: 'RECEIVED', at: rest.createdAt, by: 'system' }],
+          paymentReference: null,
+          reservationFollowUp: null,
+          outbox: events,
+        },
+      ]),
+    );
+    await waitFor(async () => events.every((event) => collector.countsById().get(event.id) === 1), {
+      timeoutMs: 20_000,
+      what: 'the traced events consumed',
+    });
+    for (const event of events) {
+      const message = collector.received.find((received) => received.id === event.id);
+      assert.match(String(message?.traceparent), new RegExp(`^00-${trace.traceId}-`), 'same trace id');
+    }
   });
 });
 

@@ -167,10 +167,11 @@ export class MongoOrderStore {
     return documents.map((document) => ({ id: document._id, followUp: document.reservationFollowUp }));
   }
 
-  /** The events still waiting in an order's document (the relay of the next slice reads these). */
+  /** The events of an order not yet confirmed by RabbitMQ (the relay itself reads them in src/events). */
   async pendingEvents(id: string): Promise<EventEnvelope[]> {
     const document = await this.models.orders.findById(id, { outbox: 1 }).lean<StoredOrder>();
-    return (document?.outbox ?? []).map((event) => ({
+    const unsent = (document?.outbox ?? []).filter((event) => !event.sentAt);
+    return unsent.map((event) => ({
       id: event.id,
       type: event.type,
       occurredAt: event.occurredAt,

@@ -96,12 +96,9 @@ const ratingsConsumer = createRatingsConsumer(rabbit, {
 ratingsConsumer.start();
 
 const app = buildApp(deps, {
+  // No RabbitMQ or consumer checks: the API works without the broker (events wait in the outbox,
+  // jobs and ratings catch up after it returns), so an outage must not take instances out of service.
   readiness: {
-    rabbitmq: async () => (rabbit.isConnected() ? undefined : Promise.reject(new Error('down'))),
-    ratingsConsumer: async () =>
-      ratingsConsumer.isConsuming() ? undefined : Promise.reject(new Error('not consuming')),
-    thumbnailWorker: async () =>
-      thumbnailWorker.isConsuming() ? undefined : Promise.reject(new Error('not consuming')),
     imagesDir: () => access(imageFiles.root, constants.W_OK),
   },
   isShuttingDown: lifecycle.isShuttingDown,

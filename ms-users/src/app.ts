@@ -27,8 +27,6 @@ export interface AppDeps {
   logger: Logger;
   metrics: ServiceMetrics;
   verifier: TokenVerifier;
-  /** The broker connection, for readiness. */
-  rabbit: { isConnected(): boolean };
   /** Told when a transaction with events committed, so the outbox relay sends them at once. */
   onEventsCommitted?: () => void;
   isShuttingDown?: () => boolean;
@@ -72,10 +70,8 @@ export function buildApp(config: UsersConfig, deps: AppDeps): Koa<AppState> {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     isShuttingDown: deps.isShuttingDown,
     readiness: {
+      // No RabbitMQ check: events wait in the outbox, so sign-up rides out a broker outage.
       mysql: () => deps.pool.query('SELECT 1'),
-      rabbitmq: async () => {
-        if (!deps.rabbit.isConnected()) throw new Error('not connected');
-      },
     },
     routes: [
       ...accountRoutes({

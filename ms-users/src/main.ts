@@ -53,7 +53,6 @@ const app = buildApp(config, {
   logger,
   metrics,
   verifier,
-  rabbit,
   onEventsCommitted: () => relay.notify(),
   isShuttingDown: lifecycle.isShuttingDown,
 });

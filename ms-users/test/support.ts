@@ -121,7 +121,6 @@ export async function startUsersService(
         issuer: issuer.issuer,
         audience: issuer.audience,
       }),
-      rabbit: rabbit ?? { isConnected: () => true },
       onEventsCommitted: () => relay?.notify(),
       clock: () => new Date(Date.now() + clockOffsetMs),
     });

@@ -2,6 +2,7 @@ import { createServiceApp } from '@marketshare/platform';
 import { cartRoutes } from './api/cart/routes.js';
 import { orderRoutes } from './api/orders/routes.js';
 import type { OrdersDeps } from './deps.js';
+import { ordersErrorToHttp } from './api/shared/problems.js';
 
 export interface AppOptions {
   /** Extra readiness checks owned by the process (RabbitMQ connection, workers). */
@@ -12,6 +13,7 @@ export interface AppOptions {
 /** The ms-orders Koa app: cart, checkout, orders and their status. No listen. */
 export function buildApp(deps: OrdersDeps, options: AppOptions = {}) {
   return createServiceApp({
+    translateError: ordersErrorToHttp,
     apiName: 'orders',
     title: 'Marketshare orders',
     logger: deps.logger,

@@ -1,5 +1,7 @@
 import { createServiceApp } from '@marketshare/platform';
+import { imageErrorToHttp } from './api/images/images-route.js';
 import { imageRoutes } from './api/images/routes.js';
+import { productErrorToHttp } from './api/products/products-route.js';
 import { productRoutes } from './api/products/routes.js';
 import { ratingRoutes } from './api/ratings/routes.js';
 import { reservationRoutes } from './api/reservations/routes.js';
@@ -14,6 +16,7 @@ export interface AppOptions {
 /** The ms-products Koa app: catalogue and search, images, internal stock reservations. No listen. */
 export function buildApp(deps: ProductsDeps, options: AppOptions = {}) {
   return createServiceApp({
+    translateError: (error) => imageErrorToHttp(productErrorToHttp(error)),
     apiName: 'products',
     title: 'Marketshare products',
     logger: deps.logger,

@@ -11,6 +11,7 @@ import { accountRoutes } from './api/accounts/routes.js';
 import { internalRoutes } from './api/internal/routes.js';
 import { passwordResetRoutes } from './api/password-reset/routes.js';
 import { sellerRoutes } from './api/sellers/routes.js';
+import { toHttpError } from './api/users-route.js';
 import type { UsersConfig } from './config.js';
 import { AccountService } from './domain/accounts.js';
 import { LoginGuard } from './domain/credentials.js';
@@ -64,6 +65,7 @@ export function buildApp(config: UsersConfig, deps: AppDeps): Koa<AppState> {
   return createServiceApp({
     apiName: 'users',
     title: 'Marketshare users',
+    translateError: toHttpError,
     logger: deps.logger,
     metrics: deps.metrics,
     verifier: deps.verifier,

@@ -1,11 +1,4 @@
-import {
-  HttpProblem,
-  defineRoute,
-  type Principal,
-  type Route,
-  type RouteSpec,
-  type TSchema,
-} from '@marketshare/platform';
+import { HttpProblem, type Principal } from '@marketshare/platform';
 import { DomainError, LoginThrottledError, type DomainErrorKind } from '../domain/errors.js';
 
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
@@ -32,24 +25,6 @@ export function toHttpError(error: unknown): unknown {
     });
   }
   return error;
-}
-
-/** defineRoute with the service's domain errors translated. */
-export function defineUsersRoute<
-  B extends TSchema | undefined = undefined,
-  Q extends TSchema | undefined = undefined,
-  P extends TSchema | undefined = undefined,
->(spec: RouteSpec<B, Q, P>): Route {
-  return defineRoute<B, Q, P>({
-    ...spec,
-    handler: async (input) => {
-      try {
-        return await spec.handler(input);
-      } catch (error) {
-        throw toHttpError(error);
-      }
-    },
-  });
 }
 
 /** The principal of a route whose policy requires a token (never undefined there). */

@@ -26,15 +26,19 @@ function fromFrameworkError(error: unknown): HttpProblem | undefined {
 /**
  * The one error middleware: every failure becomes an RFC 9457 problem+json body with a
  * stable snake_case `code`. Server errors are logged in full and answered without details.
+ * `translateError` maps a service's domain errors (which know nothing of HTTP) to HttpProblems
+ * and returns anything else unchanged.
  */
-export function errorHandler(): AppMiddleware {
+export function errorHandler(translateError: (error: unknown) => unknown = (error) => error): AppMiddleware {
   return async (ctx, next) => {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new HttpProblem(404, 'not_found', 'No such resource.');
       }
-    } catch (error) {
+    } catch (thrown) {
+      // A service's own domain errors become HttpProblems here, in the one error path.
+      const error = translateError(thrown);
       const problem =
         error instanceof HttpProblem
           ? error

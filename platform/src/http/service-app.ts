@@ -26,6 +26,8 @@ export interface ServiceAppOptions {
   isShuttingDown?: () => boolean;
   /** Trust X-Forwarded-For from the gateway (ctx.ip is then the client's address). */
   trustProxy?: boolean;
+  /** Maps the service's domain errors to HttpProblems; anything else is returned unchanged. */
+  translateError?: (error: unknown) => unknown;
 }
 
 /**
@@ -64,7 +66,7 @@ export function createServiceApp(options: ServiceAppOptions): Koa<AppState> {
 
   app.use(requestContext(options.logger));
   app.use(httpMetrics(options.metrics));
-  app.use(errorHandler());
+  app.use(errorHandler(options.translateError));
   app.use(healthEndpoints(options.readiness, options.isShuttingDown ?? (() => false)));
   app.use(router.routes());
   app.use(

@@ -2,7 +2,7 @@ import { defineRoute, type Route } from '@marketshare/platform';
 import { Cart } from '../../domain/cart.js';
 import type { OrdersDeps } from '../../deps.js';
 import { MongoCartStore } from '../../store/carts-store.js';
-import { answering, COMMON_PROBLEMS, consumerOf, problem } from '../shared/problems.js';
+import { COMMON_PROBLEMS, consumerOf, problem } from '../shared/problems.js';
 import { presentCart } from './presenters.js';
 import { CartItemParams, CartView, SetQuantityBody } from './schemas.js';
 
@@ -22,8 +22,7 @@ export function cartRoutes(deps: OrdersDeps): Route[] {
       tags: ['cart'],
       auth: CONSUMERS,
       responses: { 200: { description: 'The cart', schema: CartView }, ...COMMON_PROBLEMS, ...UNAVAILABLE },
-      handler: ({ principal }) =>
-        answering(async () => ({ body: presentCart(await cart.show(consumerOf(principal))) })),
+      handler: async ({ principal }) => ({ body: presentCart(await cart.show(consumerOf(principal))) }),
     }),
     defineRoute({
       method: 'put',
@@ -42,12 +41,11 @@ export function cartRoutes(deps: OrdersDeps): Route[] {
         409: problem('cart_full'),
         ...UNAVAILABLE,
       },
-      handler: ({ principal, params, body }) =>
-        answering(async () => {
-          const consumerId = consumerOf(principal);
-          const view = await cart.setQuantity(consumerId, params.productId.toLowerCase(), body.quantity);
-          return { body: presentCart(view) };
-        }),
+      handler: async ({ principal, params, body }) => {
+        const consumerId = consumerOf(principal);
+        const view = await cart.setQuantity(consumerId, params.productId.toLowerCase(), body.quantity);
+        return { body: presentCart(view) };
+      },
     }),
     defineRoute({
       method: 'delete',
@@ -58,11 +56,10 @@ export function cartRoutes(deps: OrdersDeps): Route[] {
       auth: CONSUMERS,
       params: CartItemParams,
       responses: { 204: { description: 'Removed' }, ...COMMON_PROBLEMS },
-      handler: ({ principal, params }) =>
-        answering(async () => {
-          await cart.remove(consumerOf(principal), params.productId.toLowerCase());
-          return { status: 204 };
-        }),
+      handler: async ({ principal, params }) => {
+        await cart.remove(consumerOf(principal), params.productId.toLowerCase());
+        return { status: 204 };
+      },
     }),
     defineRoute({
       method: 'delete',
@@ -72,11 +69,10 @@ export function cartRoutes(deps: OrdersDeps): Route[] {
       tags: ['cart'],
       auth: CONSUMERS,
       responses: { 204: { description: 'Emptied' }, ...COMMON_PROBLEMS },
-      handler: ({ principal }) =>
-        answering(async () => {
-          await cart.clear(consumerOf(principal));
-          return { status: 204 };
-        }),
+      handler: async ({ principal }) => {
+        await cart.clear(consumerOf(principal));
+        return { status: 204 };
+      },
     }),
   ];
 }

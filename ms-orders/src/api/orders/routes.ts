@@ -5,7 +5,7 @@ import type { OrdersDeps } from '../../deps.js';
 import { MongoCartStore } from '../../store/carts-store.js';
 import { MongoCheckoutStore, MongoOutstandingReleases } from '../../store/checkouts-store.js';
 import { MongoOrderStore } from '../../store/orders-store.js';
-import { actorOf, answering, COMMON_PROBLEMS, consumerOf, problem } from '../shared/problems.js';
+import { actorOf, COMMON_PROBLEMS, consumerOf, problem } from '../shared/problems.js';
 import { decodeCursor, encodeCursor, presentCheckout, presentOrder } from './presenters.js';
 import {
   ChangeStatusBody,
@@ -86,14 +86,13 @@ export function orderRoutes(deps: OrdersDeps): Route[] {
         422: problem('idempotency_key_reused: the key came with another body'),
         503: problem('products_unavailable: nothing was ordered and nothing stays reserved'),
       },
-      handler: ({ principal, body, ctx }) =>
-        answering(async () => {
-          const consumerId = consumerOf(principal);
-          const idempotencyKey = idempotencyKeyOf(ctx.headers['idempotency-key']);
-          const items = body.items === undefined ? undefined : uniqueItems(body.items);
-          const response = await checkout.run({ consumerId, idempotencyKey, items });
-          return { status: response.status, body: response.body };
-        }),
+      handler: async ({ principal, body, ctx }) => {
+        const consumerId = consumerOf(principal);
+        const idempotencyKey = idempotencyKeyOf(ctx.headers['idempotency-key']);
+        const items = body.items === undefined ? undefined : uniqueItems(body.items);
+        const response = await checkout.run({ consumerId, idempotencyKey, items });
+        return { status: response.status, body: response.body };
+      },
     }),
     defineRoute({
       method: 'get',
@@ -104,23 +103,22 @@ export function orderRoutes(deps: OrdersDeps): Route[] {
       auth: PEOPLE,
       query: ListOrdersQuery,
       responses: { 200: { description: 'A page', schema: OrderPage }, ...COMMON_PROBLEMS },
-      handler: ({ principal, query }) =>
-        answering(async () => {
-          const limit = query.limit ?? 20;
-          const page = await lifecycle.list(actorOf(principal), {
-            limit: limit + 1,
-            ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
-            ...(query.status ? { status: query.status } : {}),
-          });
-          const items = page.slice(0, limit);
-          const last = items.at(-1);
-          return {
-            body: {
-              items: items.map(presentOrder),
-              nextCursor: page.length > limit && last ? encodeCursor(last) : null,
-            },
-          };
-        }),
+      handler: async ({ principal, query }) => {
+        const limit = query.limit ?? 20;
+        const page = await lifecycle.list(actorOf(principal), {
+          limit: limit + 1,
+          ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
+          ...(query.status ? { status: query.status } : {}),
+        });
+        const items = page.slice(0, limit);
+        const last = items.at(-1);
+        return {
+          body: {
+            items: items.map(presentOrder),
+            nextCursor: page.length > limit && last ? encodeCursor(last) : null,
+          },
+        };
+      },
     }),
     defineRoute({
       method: 'get',
@@ -131,8 +129,9 @@ export function orderRoutes(deps: OrdersDeps): Route[] {
       auth: PEOPLE,
       params: OrderParams,
       responses: { 200: { description: 'The order', schema: OrderView }, ...COMMON_PROBLEMS, ...NOT_FOUND },
-      handler: ({ principal, params }) =>
-        answering(async () => ({ body: presentOrder(await lifecycle.get(params.id, actorOf(principal))) })),
+      handler: async ({ principal, params }) => ({
+        body: presentOrder(await lifecycle.get(params.id, actorOf(principal))),
+      }),
     }),
     defineRoute({
       method: 'post',
@@ -151,10 +150,9 @@ export function orderRoutes(deps: OrdersDeps): Route[] {
         ...NOT_FOUND,
         409: problem('illegal_transition (with currentStatus)'),
       },
-      handler: ({ principal, params, body }) =>
-        answering(async () => ({
-          body: presentOrder(await lifecycle.changeStatus(params.id, actorOf(principal), body.status)),
-        })),
+      handler: async ({ principal, params, body }) => ({
+        body: presentOrder(await lifecycle.changeStatus(params.id, actorOf(principal), body.status)),
+      }),
     }),
   ];
 }

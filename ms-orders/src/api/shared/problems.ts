@@ -1,4 +1,4 @@
-import { HttpProblem, type Principal, type RouteResult } from '@marketshare/platform';
+import { HttpProblem, type Principal } from '@marketshare/platform';
 import { OrdersError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/orders.js';
 
@@ -19,18 +19,10 @@ export const COMMON_PROBLEMS = {
   403: problem('The caller has not the role this needs'),
 };
 
-/** Runs a handler, turning domain refusals into problem+json. */
-export async function answering(work: () => Promise<RouteResult>): Promise<RouteResult> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof OrdersError) {
-      throw new HttpProblem(STATUS_OF[error.kind], error.code, error.message, {
-        extensions: error.extensions,
-      });
-    }
-    throw error;
-  }
+/** Domain refusals become problem+json here, once (the app's error translator). */
+export function ordersErrorToHttp(error: unknown): unknown {
+  if (!(error instanceof OrdersError)) return error;
+  return new HttpProblem(STATUS_OF[error.kind], error.code, error.message, { extensions: error.extensions });
 }
 
 /** The route's auth policy admitted only consumers and sellers, so the principal is one of them. */

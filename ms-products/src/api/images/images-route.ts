@@ -1,11 +1,4 @@
-import {
-  HttpProblem,
-  defineRoute,
-  type Principal,
-  type Route,
-  type RouteSpec,
-  type TSchema,
-} from '@marketshare/platform';
+import { HttpProblem, type Principal } from '@marketshare/platform';
 import { ImageError, type ImageErrorKind } from '../../domain/images/errors.js';
 import type { Viewer } from '../../domain/images/image.js';
 
@@ -20,7 +13,7 @@ const STATUS_BY_KIND: Record<ImageErrorKind, number> = {
 };
 
 /** Image errors become problem+json here, once. */
-export function toHttpError(error: unknown): unknown {
+export function imageErrorToHttp(error: unknown): unknown {
   if (!(error instanceof ImageError)) return error;
   const headers: Record<string, string> =
     // A thumbnail that is on its way: nobody should remember this 404.
@@ -28,24 +21,6 @@ export function toHttpError(error: unknown): unknown {
   return new HttpProblem(STATUS_BY_KIND[error.kind], error.code, error.message, {
     headers,
     ...(error.field === undefined ? {} : { errors: [{ field: error.field, message: error.message }] }),
-  });
-}
-
-/** defineRoute with the image errors translated. */
-export function defineImagesRoute<
-  B extends TSchema | undefined = undefined,
-  Q extends TSchema | undefined = undefined,
-  P extends TSchema | undefined = undefined,
->(spec: RouteSpec<B, Q, P>): Route {
-  return defineRoute<B, Q, P>({
-    ...spec,
-    handler: async (input) => {
-      try {
-        return await spec.handler(input);
-      } catch (error) {
-        throw toHttpError(error);
-      }
-    },
   });
 }
 

@@ -1,10 +1,10 @@
-import type { AuthPolicy, Route } from '@marketshare/platform';
+import { defineRoute, type AuthPolicy, type Route } from '@marketshare/platform';
 import type { ProductsDeps } from '../../deps.js';
 import { ImageCodec } from '../../domain/images/codec.js';
 import { ProductImages } from '../../domain/images/images.js';
 import { ImageFiles } from '../../store/images-files.js';
 import { PgImageRepository } from '../../store/images-repository.js';
-import { defineImagesRoute, problem, signedInViewer, viewerOf } from './images-route.js';
+import { problem, signedInViewer, viewerOf } from './images-route.js';
 import { uploadMetrics } from './metrics.js';
 import { readImageForm } from './multipart.js';
 import { presentImage } from './presenters.js';
@@ -32,7 +32,7 @@ export function imageRoutes(deps: ProductsDeps): Route[] {
   const metrics = uploadMetrics(deps.metrics.registry);
   const publicUrl = deps.config.PUBLIC_URL;
   return [
-    defineImagesRoute({
+    defineRoute({
       method: 'post',
       path: '/api/products/:id/images',
       operationId: 'uploadProductImage',
@@ -70,7 +70,7 @@ export function imageRoutes(deps: ProductsDeps): Route[] {
         }
       },
     }),
-    defineImagesRoute({
+    defineRoute({
       method: 'get',
       path: '/api/products/:id/images',
       operationId: 'listProductImages',
@@ -90,7 +90,7 @@ export function imageRoutes(deps: ProductsDeps): Route[] {
         },
       }),
     }),
-    defineImagesRoute({
+    defineRoute({
       method: 'get',
       path: '/api/products/:id/images/:imageId',
       operationId: 'getProductImage',
@@ -108,7 +108,7 @@ export function imageRoutes(deps: ProductsDeps): Route[] {
         return undefined;
       },
     }),
-    defineImagesRoute({
+    defineRoute({
       method: 'get',
       path: '/api/products/:id/images/:imageId/thumbnail',
       operationId: 'getProductImageThumbnail',
@@ -126,7 +126,7 @@ export function imageRoutes(deps: ProductsDeps): Route[] {
         return undefined;
       },
     }),
-    defineImagesRoute({
+    defineRoute({
       method: 'delete',
       path: '/api/products/:id/images/:imageId',
       operationId: 'deleteProductImage',

@@ -1,48 +1,22 @@
-import {
-  HttpProblem,
-  defineRoute,
-  type Principal,
-  type Route,
-  type RouteSpec,
-  type TSchema,
-} from '@marketshare/platform';
+import { HttpProblem, type Principal } from '@marketshare/platform';
 import { ProductError, type ProductErrorKind } from '../../domain/products/errors.js';
 import type { Viewer } from '../../domain/products/product.js';
 
 const STATUS_BY_KIND: Record<ProductErrorKind, number> = { invalid: 400, not_found: 404, conflict: 409 };
 
 /**
- * Catalogue errors become problem+json here, once. A field the domain names is reported where
- * the client sent it (`query.cursor`), like the platform's own validation problems.
+ * Catalogue errors become problem+json here, once. The only inputs a catalogue rule names are
+ * search parameters (`cursor`, `maxPrice`), so the field is reported where the client sent it,
+ * `query.cursor`, like the platform's own validation problems.
  */
-function toHttpError(error: unknown, fieldPrefix: string | undefined): unknown {
+export function productErrorToHttp(error: unknown): unknown {
   if (!(error instanceof ProductError)) return error;
-  const field =
-    error.field === undefined ? undefined : fieldPrefix ? `${fieldPrefix}.${error.field}` : error.field;
   return new HttpProblem(
     STATUS_BY_KIND[error.kind],
     error.code,
     error.message,
-    field === undefined ? {} : { errors: [{ field, message: error.message }] },
+    error.field === undefined ? {} : { errors: [{ field: `query.${error.field}`, message: error.message }] },
   );
-}
-
-/** defineRoute with the catalogue's errors translated. */
-export function defineProductsRoute<
-  B extends TSchema | undefined = undefined,
-  Q extends TSchema | undefined = undefined,
-  P extends TSchema | undefined = undefined,
->(spec: RouteSpec<B, Q, P>, options: { domainFieldPrefix?: 'query' | 'params' } = {}): Route {
-  return defineRoute<B, Q, P>({
-    ...spec,
-    handler: async (input) => {
-      try {
-        return await spec.handler(input);
-      } catch (error) {
-        throw toHttpError(error, options.domainFieldPrefix);
-      }
-    },
-  });
 }
 
 /** The principal of a route whose policy requires a token (never undefined there). */

@@ -1,4 +1,4 @@
-import type { Route } from '@marketshare/platform';
+import { defineRoute, type Route } from '@marketshare/platform';
 import type { ProductsDeps } from '../../deps.js';
 import { ProductCatalogue } from '../../domain/products/catalogue.js';
 import { ProductSearch } from '../../domain/products/search.js';
@@ -7,7 +7,7 @@ import { PgProductRepository } from '../../store/products-repository.js';
 import { PgProductSearch } from '../../store/products-search.js';
 import { createCatalogueMetrics } from './metrics.js';
 import { presentProduct } from './presenters.js';
-import { defineProductsRoute, problem, signedIn, viewerOf } from './products-route.js';
+import { problem, signedIn, viewerOf } from './products-route.js';
 import {
   CreateProductBody,
   ModerationBody,
@@ -39,63 +39,57 @@ export function productRoutes(deps: ProductsDeps): Route[] {
 
   // /api/products/mine is declared before /api/products/:id, which would otherwise take it.
   return [
-    defineProductsRoute(
-      {
-        method: 'get',
-        path: '/api/products',
-        operationId: 'searchProducts',
-        summary: 'Search published products: full text, filters, sort, keyset pages, category facets',
-        tags: TAGS,
-        auth: 'optional',
-        query: SearchQuery,
-        responses: {
-          200: { description: 'One page of products', schema: SearchResultView },
-          400: problem('Invalid filter, or a cursor made for another query (invalid_cursor)'),
-        },
-        handler: async ({ query }) => {
-          const result = await search.search({ ...query, limit: query.limit ?? 20 });
-          return {
-            body: {
-              items: result.items.map((product) => presentProduct(product, undefined)),
-              nextCursor: result.nextCursor,
-              facets: result.facets,
-            },
-          };
-        },
+    defineRoute({
+      method: 'get',
+      path: '/api/products',
+      operationId: 'searchProducts',
+      summary: 'Search published products: full text, filters, sort, keyset pages, category facets',
+      tags: TAGS,
+      auth: 'optional',
+      query: SearchQuery,
+      responses: {
+        200: { description: 'One page of products', schema: SearchResultView },
+        400: problem('Invalid filter, or a cursor made for another query (invalid_cursor)'),
       },
-      { domainFieldPrefix: 'query' },
-    ),
-    defineProductsRoute(
-      {
-        method: 'get',
-        path: '/api/products/mine',
-        operationId: 'listOwnProducts',
-        summary: "The seller's own products, unpublished and moderated ones included, newest first",
-        tags: TAGS,
-        auth: SELLERS,
-        query: OwnProductsQuery,
-        responses: {
-          200: { description: 'One page of products', schema: ProductPageView },
-          400: problem('Invalid query, or a cursor made for another query (invalid_cursor)'),
-        },
-        handler: async ({ principal, query }) => {
-          const seller = signedIn(principal);
-          const page = await catalogue.listOwn(seller.subject, {
-            status: query.status,
-            cursor: query.cursor,
-            limit: query.limit ?? 20,
-          });
-          return {
-            body: {
-              items: page.items.map((product) => presentProduct(product, viewerOf(seller))),
-              nextCursor: page.nextCursor,
-            },
-          };
-        },
+      handler: async ({ query }) => {
+        const result = await search.search({ ...query, limit: query.limit ?? 20 });
+        return {
+          body: {
+            items: result.items.map((product) => presentProduct(product, undefined)),
+            nextCursor: result.nextCursor,
+            facets: result.facets,
+          },
+        };
       },
-      { domainFieldPrefix: 'query' },
-    ),
-    defineProductsRoute({
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/products/mine',
+      operationId: 'listOwnProducts',
+      summary: "The seller's own products, unpublished and moderated ones included, newest first",
+      tags: TAGS,
+      auth: SELLERS,
+      query: OwnProductsQuery,
+      responses: {
+        200: { description: 'One page of products', schema: ProductPageView },
+        400: problem('Invalid query, or a cursor made for another query (invalid_cursor)'),
+      },
+      handler: async ({ principal, query }) => {
+        const seller = signedIn(principal);
+        const page = await catalogue.listOwn(seller.subject, {
+          status: query.status,
+          cursor: query.cursor,
+          limit: query.limit ?? 20,
+        });
+        return {
+          body: {
+            items: page.items.map((product) => presentProduct(product, viewerOf(seller))),
+            nextCursor: page.nextCursor,
+          },
+        };
+      },
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/products',
       operationId: 'createProduct',
@@ -125,7 +119,7 @@ export function productRoutes(deps: ProductsDeps): Route[] {
         };
       },
     }),
-    defineProductsRoute({
+    defineRoute({
       method: 'get',
       path: '/api/products/:id',
       operationId: 'getProduct',
@@ -139,7 +133,7 @@ export function productRoutes(deps: ProductsDeps): Route[] {
         return { body: presentProduct(await catalogue.get(params.id, viewer), viewer) };
       },
     }),
-    defineProductsRoute({
+    defineRoute({
       method: 'patch',
       path: '/api/products/:id',
       operationId: 'updateProduct',
@@ -162,7 +156,7 @@ export function productRoutes(deps: ProductsDeps): Route[] {
         };
       },
     }),
-    defineProductsRoute({
+    defineRoute({
       method: 'post',
       path: '/api/products/:id/publish',
       operationId: 'publishProduct',
@@ -180,7 +174,7 @@ export function productRoutes(deps: ProductsDeps): Route[] {
         return { body: presentProduct(await catalogue.publish(params.id, seller.subject), viewerOf(seller)) };
       },
     }),
-    defineProductsRoute({
+    defineRoute({
       method: 'post',
       path: '/api/products/:id/unpublish',
       operationId: 'unpublishProduct',
@@ -196,7 +190,7 @@ export function productRoutes(deps: ProductsDeps): Route[] {
         };
       },
     }),
-    defineProductsRoute({
+    defineRoute({
       method: 'post',
       path: '/api/products/:id/moderation',
       operationId: 'moderateProduct',
@@ -217,7 +211,7 @@ export function productRoutes(deps: ProductsDeps): Route[] {
         return { body: presentProduct(product, viewerOf(admin)) };
       },
     }),
-    defineProductsRoute({
+    defineRoute({
       method: 'delete',
       path: '/api/products/:id/moderation',
       operationId: 'liftProductModeration',
@@ -233,7 +227,7 @@ export function productRoutes(deps: ProductsDeps): Route[] {
         body: presentProduct(await catalogue.liftModeration(params.id), viewerOf(signedIn(principal))),
       }),
     }),
-    defineProductsRoute({
+    defineRoute({
       method: 'delete',
       path: '/api/products/:id',
       operationId: 'deleteProduct',

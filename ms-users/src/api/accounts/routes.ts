@@ -1,7 +1,7 @@
-import { fixedWindowRateLimit, type AuthPolicy, type Route } from '@marketshare/platform';
+import { defineRoute, fixedWindowRateLimit, type AuthPolicy, type Route } from '@marketshare/platform';
 import type { AccountService } from '../../domain/accounts.js';
 import type { UsersMetrics } from '../../metrics.js';
-import { defineUsersRoute, problem, signedIn } from '../users-route.js';
+import { problem, signedIn } from '../users-route.js';
 import { presentAccount, presentAccountForAdmin } from './presenters.js';
 import {
   AccountIdParams,
@@ -28,7 +28,7 @@ export function accountRoutes({
 }: AccountRoutesDeps): Route[] {
   const registrationLimit = fixedWindowRateLimit({ windowMs: 3_600_000, max: registrationsPerHourPerClient });
   return [
-    defineUsersRoute({
+    defineRoute({
       method: 'post',
       path: '/api/users',
       operationId: 'register',
@@ -49,7 +49,7 @@ export function accountRoutes({
         return { status: 201, body: presentAccount(account) };
       },
     }),
-    defineUsersRoute({
+    defineRoute({
       method: 'get',
       path: '/api/users/me',
       operationId: 'getOwnAccount',
@@ -64,7 +64,7 @@ export function accountRoutes({
         body: presentAccount(await accounts.get(signedIn(principal).subject)),
       }),
     }),
-    defineUsersRoute({
+    defineRoute({
       method: 'patch',
       path: '/api/users/me',
       operationId: 'updateOwnAccount',
@@ -82,7 +82,7 @@ export function accountRoutes({
         body: presentAccount(await accounts.updateOwn(signedIn(principal).subject, body)),
       }),
     }),
-    defineUsersRoute({
+    defineRoute({
       method: 'delete',
       path: '/api/users/me',
       operationId: 'deactivateOwnAccount',
@@ -95,7 +95,7 @@ export function accountRoutes({
         return { status: 204 };
       },
     }),
-    defineUsersRoute({
+    defineRoute({
       method: 'post',
       path: '/api/users/:id/deactivate',
       operationId: 'deactivateAccount',

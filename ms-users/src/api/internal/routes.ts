@@ -1,9 +1,9 @@
-import { HttpProblem, type Principal, type Route } from '@marketshare/platform';
+import { defineRoute, HttpProblem, type Principal, type Route } from '@marketshare/platform';
 import type { AccountService } from '../../domain/accounts.js';
 import type { LoginGuard } from '../../domain/credentials.js';
 import { LoginThrottledError } from '../../domain/errors.js';
 import type { UsersMetrics } from '../../metrics.js';
-import { defineUsersRoute, problem, signedIn } from '../users-route.js';
+import { problem, signedIn } from '../users-route.js';
 import { INVALID_CREDENTIALS, presentInternalAccount, presentInternalAccountDetail } from './presenters.js';
 import {
   InternalAccountDetailView,
@@ -30,7 +30,7 @@ function requireCredentialsClient(principal: Principal): void {
 /** Service-to-service routes: never routed by the gateway and left out of the OpenAPI document. */
 export function internalRoutes({ accounts, loginGuard, metrics }: InternalRoutesDeps): Route[] {
   return [
-    defineUsersRoute({
+    defineRoute({
       method: 'post',
       path: '/internal/users/verify-credentials',
       operationId: 'verifyCredentials',
@@ -51,7 +51,7 @@ export function internalRoutes({ accounts, loginGuard, metrics }: InternalRoutes
         return { body: { valid: true, account: presentInternalAccount(check.account) } };
       },
     }),
-    defineUsersRoute({
+    defineRoute({
       method: 'get',
       path: '/internal/users/:id',
       operationId: 'getAccountForService',

@@ -1,6 +1,6 @@
-import { fixedWindowRateLimit, type Route } from '@marketshare/platform';
+import { defineRoute, fixedWindowRateLimit, type Route } from '@marketshare/platform';
 import type { PasswordResetService } from '../../domain/password-reset.js';
-import { defineUsersRoute, problem } from '../users-route.js';
+import { problem } from '../users-route.js';
 import { ResetConfirmBody, ResetRequestBody } from './schemas.js';
 
 export interface PasswordResetRoutesDeps {
@@ -12,7 +12,7 @@ const TAGS = ['password-reset'];
 
 export function passwordResetRoutes({ resets, requestsPerHourPerClient }: PasswordResetRoutesDeps): Route[] {
   return [
-    defineUsersRoute({
+    defineRoute({
       method: 'post',
       path: '/api/users/password-reset',
       operationId: 'requestPasswordReset',
@@ -32,7 +32,7 @@ export function passwordResetRoutes({ resets, requestsPerHourPerClient }: Passwo
         return { status: 202 };
       },
     }),
-    defineUsersRoute({
+    defineRoute({
       method: 'post',
       path: '/api/users/password-reset/confirm',
       operationId: 'confirmPasswordReset',

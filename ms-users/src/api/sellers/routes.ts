@@ -1,12 +1,12 @@
-import type { Route } from '@marketshare/platform';
+import { defineRoute, type Route } from '@marketshare/platform';
 import type { AccountService } from '../../domain/accounts.js';
-import { defineUsersRoute, problem } from '../users-route.js';
+import { problem } from '../users-route.js';
 import { presentSellerProfile } from './presenters.js';
 import { SellerParams, SellerProfileView } from './schemas.js';
 
 export function sellerRoutes({ accounts }: { accounts: AccountService }): Route[] {
   return [
-    defineUsersRoute({
+    defineRoute({
       method: 'get',
       path: '/api/users/sellers/:id',
       operationId: 'getSellerProfile',

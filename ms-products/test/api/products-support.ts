@@ -1,24 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import {
-  JwksVerifier,
-  createLogger,
-  createServiceMetrics,
-  parseConfig,
-  type ServiceMetrics,
-} from '@marketshare/platform';
-import { runPgMigrations, type PgPool } from '@marketshare/platform/pg';
-import {
-  TestTokenIssuer,
-  createTestPgDatabase,
-  httpRequest,
-  serveForTest,
-  type JsonResponse,
-} from '@marketshare/platform/testing';
-import { buildApp } from '../../src/app.js';
-import { ProductsConfigSchema, type ProductsConfig } from '../../src/config.js';
-import { productsMigrations } from '../../src/store/migrations.js';
+import type { ServiceMetrics } from '@marketshare/platform';
+import type { PgPool } from '@marketshare/platform/pg';
+import { httpRequest, type JsonResponse, type TestTokenIssuer } from '@marketshare/platform/testing';
+import type { ProductsConfig } from '../../src/config.js';
+import { prepareProductsTest, serveProducts } from '../support/products-under-test.js';
 
 /** One test file's catalogue: a fresh database, a token issuer, an images directory, the app on a port. */
 export interface CatalogueTestService {
@@ -31,51 +15,14 @@ export interface CatalogueTestService {
   stop(): Promise<void>;
 }
 
-const logger = createLogger({ service: 'ms-products-test', level: 'silent' });
-
 export async function startCatalogueService(): Promise<CatalogueTestService> {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  const stop = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  };
+  const base = await prepareProductsTest('ms_products_test', { BODY_LIMIT_BYTES: '65536' });
   try {
-    const db = await createTestPgDatabase('ms_products_test');
-    cleanups.push(() => db.drop());
-    const issuer = await new TestTokenIssuer().start();
-    cleanups.push(() => issuer.stop());
-    const imagesDir = await mkdtemp(path.join(tmpdir(), 'ms-products-images-'));
-    cleanups.push(() => rm(imagesDir, { recursive: true, force: true }));
-    const config = parseConfig(ProductsConfigSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-      POSTGRES_URL: db.url,
-      AUTH_ISSUER: issuer.issuer,
-      AUTH_AUDIENCE: issuer.audience,
-      AUTH_JWKS_URL: issuer.jwksUrl,
-      PUBLIC_URL: 'http://shop.test:8080',
-      IMAGES_DIR: imagesDir,
-      BODY_LIMIT_BYTES: '65536',
-    });
-    await runPgMigrations(db.url, await productsMigrations());
-    const metrics = createServiceMetrics('ms-products', { defaultMetrics: false });
-    const app = buildApp({
-      config,
-      pool: db.pool,
-      logger,
-      metrics,
-      verifier: new JwksVerifier({
-        jwksUrl: issuer.jwksUrl,
-        issuer: issuer.issuer,
-        audience: issuer.audience,
-      }),
-      onEventsCommitted: () => undefined,
-    });
-    const server = await serveForTest(app);
-    cleanups.push(() => server.close());
-    return { url: server.url, config, pool: db.pool, issuer, metrics, imagesDir, stop };
+    const url = await serveProducts(base);
+    const { config, pool, issuer, metrics, imagesDir, stop } = base;
+    return { url, config, pool, issuer, metrics, imagesDir, stop };
   } catch (error) {
-    await stop();
+    await base.stop();
     throw error;
   }
 }

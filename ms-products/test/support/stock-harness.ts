@@ -1,19 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { JwksVerifier, createLogger, createServiceMetrics, parseConfig } from '@marketshare/platform';
-import type { ServiceMetrics } from '@marketshare/platform';
-import { runPgMigrations, type PgPool } from '@marketshare/platform/pg';
-import {
-  TestTokenIssuer,
-  createTestPgDatabase,
-  serveForTest,
-  type TestPgDatabase,
-} from '@marketshare/platform/testing';
-import { buildApp } from '../../src/app.js';
-import { ProductsConfigSchema, type ProductsConfig } from '../../src/config.js';
-import { productsMigrations } from '../../src/store/migrations.js';
+import { createLogger, type ServiceMetrics } from '@marketshare/platform';
+import type { PgPool } from '@marketshare/platform/pg';
+import type { TestPgDatabase, TestTokenIssuer } from '@marketshare/platform/testing';
+import type { ProductsConfig } from '../../src/config.js';
+import { prepareProductsTest, serveProducts } from './products-under-test.js';
 
 export const logger = createLogger({
   service: 'ms-products-test',
@@ -32,49 +22,13 @@ export interface ProductsTestApp {
 }
 
 export async function startProductsApp(env: Record<string, string> = {}): Promise<ProductsTestApp> {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  const stop = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  };
+  const base = await prepareProductsTest('ms_products_stock', env);
   try {
-    const db = await createTestPgDatabase('ms_products_stock');
-    cleanups.push(() => db.drop());
-    const issuer = await new TestTokenIssuer().start();
-    cleanups.push(() => issuer.stop());
-    const imagesDir = await mkdtemp(path.join(tmpdir(), 'ms-products-stock-'));
-    cleanups.push(() => rm(imagesDir, { recursive: true, force: true }));
-    const config = parseConfig(ProductsConfigSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      PORT: '0',
-      POSTGRES_URL: db.url,
-      RABBITMQ_URL: env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672',
-      AUTH_ISSUER: issuer.issuer,
-      AUTH_AUDIENCE: issuer.audience,
-      AUTH_JWKS_URL: issuer.jwksUrl,
-      PUBLIC_URL: 'http://shop.test:8080',
-      IMAGES_DIR: imagesDir,
-      ...env,
-    });
-    await runPgMigrations(config.POSTGRES_URL, await productsMigrations());
-    const metrics = createServiceMetrics('ms-products', { defaultMetrics: false });
-    const app = buildApp({
-      config,
-      pool: db.pool,
-      logger,
-      metrics,
-      verifier: new JwksVerifier({
-        jwksUrl: issuer.jwksUrl,
-        issuer: issuer.issuer,
-        audience: issuer.audience,
-      }),
-      onEventsCommitted: () => undefined,
-    });
-    const server = await serveForTest(app);
-    cleanups.push(() => server.close());
-    return { url: server.url, db, pool: db.pool, config, issuer, metrics, stop };
+    const url = await serveProducts(base);
+    const { db, pool, config, issuer, metrics, stop } = base;
+    return { url, db, pool, config, issuer, metrics, stop };
   } catch (error) {
-    await stop();
+    await base.stop();
     throw error;
   }
 }

@@ -82,7 +82,6 @@ export const ORDER_NOTIFIERS: readonly Notifier[] = [
             outcome: data.status,
             currency: data.currency,
             items: data.items,
-            feeMinor: data.platformFeeMinor,
           },
           templates,
         ),

@@ -24,8 +24,6 @@ export interface OrderCreatedData extends OrderParties {
   outcome: OrderOutcome;
   currency: string;
   items: readonly OrderLine[];
-  /** the platform fee on top of the items, when the event carries one */
-  feeMinor: number | undefined;
 }
 
 export type OrderProgress = 'IN_DELIVERY' | 'DELIVERED' | 'CANCELLED';
@@ -65,23 +63,20 @@ function orderUrl(orderId: string, context: TemplateContext): string {
 
 interface Totals {
   lines: { name: string; quantity: string; lineTotal: string }[];
-  subtotal: string;
-  fee: string | undefined;
   total: string;
 }
 
 function totals(data: OrderCreatedData): Totals {
   const money = (minor: number) => formatMoney({ minor, currency: data.currency });
-  const subtotalMinor = data.items.reduce((sum, item) => sum + item.quantity * item.unitPriceMinor, 0);
+  const totalMinor = data.items.reduce((sum, item) => sum + item.quantity * item.unitPriceMinor, 0);
   return {
     lines: data.items.map((item) => ({
       name: item.name,
       quantity: `${item.quantity} × ${money(item.unitPriceMinor)}`,
       lineTotal: money(item.quantity * item.unitPriceMinor),
     })),
-    subtotal: money(subtotalMinor),
-    fee: data.feeMinor === undefined ? undefined : money(data.feeMinor),
-    total: money(subtotalMinor + (data.feeMinor ?? 0)),
+    // The platform fee is the seller's commission, taken from the payout: the consumer pays the items.
+    total: money(totalMinor),
   };
 }
 
@@ -108,7 +103,6 @@ function totalsTable(summary: Totals): SafeHtml {
           <td style="${cell};text-align:right">${line.lineTotal}</td>
         </tr>`,
     )}
-    ${sumRow('Subtotal', summary.subtotal)} ${summary.fee === undefined ? '' : sumRow('Fee', summary.fee)}
     ${sumRow('Total', summary.total, true)}
   </table>`;
 }
@@ -117,8 +111,6 @@ function totalsText(summary: Totals): string[] {
   return [
     ...summary.lines.map((line) => `- ${line.name}: ${line.quantity} = ${line.lineTotal}`),
     '',
-    `Subtotal: ${summary.subtotal}`,
-    ...(summary.fee === undefined ? [] : [`Fee: ${summary.fee}`]),
     `Total: ${summary.total}`,
   ];
 }

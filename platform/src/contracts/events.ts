@@ -73,9 +73,8 @@ export const OrderCreatedSchema = Type.Object({
   status: OrderStatusSchema,
   totalMinor: Type.Integer({ minimum: 0 }),
   /**
-   * The platform fee on the order (0 unless RECEIVED), on top of the items' sum `totalMinor`:
-   * the consumer's order email shows subtotal + fee = total. Optional and additive: without it
-   * the email shows no fee line and the total is `totalMinor`.
+   * The platform fee on the order (0 unless RECEIVED): the marketplace's commission, taken from
+   * the seller's payout. The consumer pays `totalMinor` (the items' sum) and never sees the fee.
    */
   platformFeeMinor: Type.Optional(Type.Integer({ minimum: 0 })),
   currency: Type.String({ minLength: 3, maxLength: 3 }),

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import mongoose from 'mongoose';
+import type { Collection, Connection, mongo } from 'mongoose';
 import type { ClaimedOutboxRow, OutboxStore } from '@marketshare/platform/outbox';
-import type { OrdersModels } from '../store/models.js';
 
 export interface MongoOutboxStoreOptions {
   /**
-   * How long one claim holds an order's outbox. It must outlast a whole batch (the
+   * How long one claim holds a document's outbox. It must outlast a whole batch (the
    * publisher's wait for a channel plus its confirm timeout): a lease that runs out while its
    * batch is still being confirmed lets another instance send the same events again.
    */
   leaseMs: number;
 }
 
-interface LeasedOrder {
+/** What a document needs to carry a single-document outbox (orders and reviews have it). */
+export interface OutboxFields {
   _id: string;
   outbox: {
     id: string;
@@ -21,100 +21,159 @@ interface LeasedOrder {
     data: unknown;
     headers?: unknown;
     sentAt?: Date | null;
+    attempts?: number;
+    lastError?: string | null;
   }[];
+  outboxLeaseUntil?: Date | null;
+  outboxLeaseOwner?: string | null;
+  updatedAt: Date;
 }
 
-const pendingEvent = () => mongoose.trusted({ $elemMatch: { sentAt: null } });
+/**
+ * A collection whose documents carry the outbox fields. The driver's collection under a model,
+ * not the model: one type for models of different document types (every filter here is our
+ * own, so mongoose's filter sanitizing has nothing to do).
+ */
+export type OutboxCollection = Collection<OutboxFields>;
+
+/** The collection of a model whose schema has the outbox fields (as OrderSchema, ReviewSchema). */
+export function outboxCollectionOf(model: { db: Connection; collection: Collection }): OutboxCollection {
+  // The connection keeps one collection object per name: this is the model's own, typed.
+  return model.db.collection<OutboxFields>(model.collection.collectionName);
+}
+
+type LeasedDocument = Pick<OutboxFields, '_id' | 'outbox'>;
+
+const pendingEvent = { $elemMatch: { sentAt: null } };
+
+/** Where a claimed event lives, to mark it by its id afterwards. */
+interface EventHome {
+  collection: OutboxCollection;
+  documentId: string;
+}
 
 /**
- * The single-document outbox (pending events inside each order document) behind the
- * platform's OutboxStore, so ms-orders runs the same OutboxRelay as the SQL services.
+ * The single-document outbox (pending events inside each document of several collections:
+ * orders, reviews) behind the platform's OutboxStore, so ms-orders runs one OutboxRelay, the
+ * same as the SQL services, over all of them.
  *
- * What stands in for the SQL claim (`FOR UPDATE SKIP LOCKED` in a transaction): each order
+ * What stands in for the SQL claim (`FOR UPDATE SKIP LOCKED` in a transaction): each document
  * with pending events is claimed with a conditional findOneAndUpdate that sets a lease
  * (`outboxLeaseUntil`, `outboxLeaseOwner`) only where none is held or it has run out, so
- * several relays share the orders and never hold the same one at once. The "rollback" of a
+ * several relays share the documents and never hold the same one at once. The "rollback" of a
  * batch is simply not marking its events: marks are written one by one, by event id, only
- * for events RabbitMQ confirmed, and the lease is given back whatever happened.
+ * for events RabbitMQ confirmed, and the leases are given back whatever happened.
  *
- * An order's events are handed over in array order (the order they were written), and the
- * relay sends a batch on one confirm channel in that order. If one event of an order fails
- * while a later one of the same order is confirmed (a per-message nack or no route, not an
+ * A batch claims from the collections in turn (one document from each, round and round), so
+ * a flood of orders never keeps reviews waiting, nor the other way round.
+ *
+ * A document's events are handed over in array order (the order they were written), and the
+ * relay sends a batch on one confirm channel in that order. If one event of a document fails
+ * while a later one of the same document is confirmed (a per-message nack or no route, not an
  * outage, which fails them all), the earlier one follows on the next tick: consumers see
  * status changes with their `occurredAt` and the order's status, not by arrival alone.
  */
-export function mongoOutboxStore(models: OrdersModels, options: MongoOutboxStoreOptions): OutboxStore {
-  const orders = models.orders;
-
-  async function claimOne(owner: string): Promise<LeasedOrder | null> {
+export function mongoOutboxStore(
+  collections: readonly OutboxCollection[],
+  options: MongoOutboxStoreOptions,
+): OutboxStore {
+  async function claimOne(collection: OutboxCollection, owner: string): Promise<LeasedDocument | null> {
     const now = new Date();
-    return orders
-      .findOneAndUpdate(
-        {
-          outbox: pendingEvent(),
-          $or: [{ outboxLeaseUntil: null }, { outboxLeaseUntil: mongoose.trusted({ $lt: now }) }],
-        },
-        { $set: { outboxLeaseUntil: new Date(now.getTime() + options.leaseMs), outboxLeaseOwner: owner } },
-        // Never-claimed orders first, then those given back longest ago: an order whose events
-        // keep failing (no route, say) takes its turn instead of starving everyone behind it.
-        { new: true, sort: { outboxLeaseUntil: 1, updatedAt: 1 }, projection: { outbox: 1 } },
-      )
-      .lean<LeasedOrder>();
+    const document = await collection.findOneAndUpdate(
+      {
+        outbox: pendingEvent,
+        $or: [{ outboxLeaseUntil: null }, { outboxLeaseUntil: { $lt: now } }],
+      },
+      { $set: { outboxLeaseUntil: new Date(now.getTime() + options.leaseMs), outboxLeaseOwner: owner } },
+      // Never-claimed documents first, then those given back longest ago: one whose events
+      // keep failing (no route, say) takes its turn instead of starving everyone behind it.
+      { returnDocument: 'after', sort: { outboxLeaseUntil: 1, updatedAt: 1 }, projection: { outbox: 1 } },
+    );
+    return document;
   }
 
-  async function releaseLeases(owner: string, orderIds: string[]): Promise<void> {
-    if (orderIds.length === 0) return;
-    await orders.updateMany(
-      { _id: mongoose.trusted({ $in: orderIds }), outboxLeaseOwner: owner },
-      // Expired at once (claimable on the next tick), and stamped for the round-robin above.
-      { $set: { outboxLeaseUntil: new Date(), outboxLeaseOwner: null } },
+  async function releaseLeases(owner: string, leased: Map<OutboxCollection, string[]>): Promise<void> {
+    await Promise.all(
+      [...leased].map(([collection, ids]) =>
+        collection.updateMany(
+          { _id: { $in: ids }, outboxLeaseOwner: owner },
+          // Expired at once (claimable on the next tick), and stamped for the round-robin above.
+          { $set: { outboxLeaseUntil: new Date(), outboxLeaseOwner: null } },
+        ),
+      ),
     );
+  }
+
+  /** Claims documents from each collection in turn until `limit` events or nothing is left. */
+  async function claimRows(
+    limit: number,
+    owner: string,
+    homes: Map<string, EventHome>,
+    leased: Map<OutboxCollection, string[]>,
+  ): Promise<ClaimedOutboxRow[]> {
+    const rows: ClaimedOutboxRow[] = [];
+    let remaining = [...collections];
+    while (rows.length < limit && remaining.length > 0) {
+      const exhausted = new Set<OutboxCollection>();
+      for (const collection of remaining) {
+        if (rows.length >= limit) break;
+        const document = await claimOne(collection, owner);
+        if (!document) {
+          exhausted.add(collection);
+          continue;
+        }
+        leased.set(collection, [...(leased.get(collection) ?? []), document._id]);
+        for (const event of document.outbox) {
+          if (event.sentAt) continue;
+          homes.set(event.id, { collection, documentId: document._id });
+          rows.push({
+            id: event.id,
+            routingKey: event.type,
+            envelope: { id: event.id, type: event.type, occurredAt: event.occurredAt, data: event.data },
+            headers: event.headers ?? {},
+          });
+        }
+      }
+      remaining = remaining.filter((collection) => !exhausted.has(collection));
+    }
+    return rows;
+  }
+
+  /** Positional update by event id: changes exactly that element of its document, nothing else. */
+  async function updateEvent(
+    home: EventHome | undefined,
+    id: string,
+    update: mongo.UpdateFilter<OutboxFields>,
+  ) {
+    if (!home) return;
+    await home.collection.updateOne({ _id: home.documentId, 'outbox.id': id }, update);
   }
 
   return {
     async withClaimedBatch(limit, work) {
       const owner = randomUUID();
-      const orderOfEvent = new Map<string, string>();
-      const leased: string[] = [];
+      const homes = new Map<string, EventHome>();
+      const leased = new Map<OutboxCollection, string[]>();
       try {
-        const rows: ClaimedOutboxRow[] = [];
-        while (rows.length < limit) {
-          const order = await claimOne(owner);
-          if (!order) break;
-          leased.push(order._id);
-          for (const event of order.outbox) {
-            if (event.sentAt) continue;
-            orderOfEvent.set(event.id, order._id);
-            rows.push({
-              id: event.id,
-              routingKey: event.type,
-              envelope: { id: event.id, type: event.type, occurredAt: event.occurredAt, data: event.data },
-              headers: event.headers ?? {},
-            });
-          }
-        }
+        const rows = await claimRows(limit, owner, homes, leased);
         return await work({
           rows,
           async markPublished(ids) {
             const sentAt = new Date();
-            // Positional update by event id: marks exactly the confirmed element, nothing else.
             await Promise.all(
               ids.map((id) =>
-                orders.updateOne(
-                  { _id: orderOfEvent.get(id), 'outbox.id': id },
-                  {
-                    $set: { 'outbox.$.sentAt': sentAt, 'outbox.$.lastError': null },
-                    $inc: { 'outbox.$.attempts': 1 },
-                  },
-                ),
+                updateEvent(homes.get(id), id, {
+                  $set: { 'outbox.$.sentAt': sentAt, 'outbox.$.lastError': null },
+                  $inc: { 'outbox.$.attempts': 1 },
+                }),
               ),
             );
           },
           async recordFailure(id, message) {
-            await orders.updateOne(
-              { _id: orderOfEvent.get(id), 'outbox.id': id },
-              { $set: { 'outbox.$.lastError': message }, $inc: { 'outbox.$.attempts': 1 } },
-            );
+            await updateEvent(homes.get(id), id, {
+              $set: { 'outbox.$.lastError': message },
+              $inc: { 'outbox.$.attempts': 1 },
+            });
           },
         });
       } finally {
@@ -123,21 +182,32 @@ export function mongoOutboxStore(models: OrdersModels, options: MongoOutboxStore
     },
 
     async countBacklog() {
-      const [result] = await orders.aggregate<{ backlog: number }>([
-        { $match: { outbox: pendingEvent() } },
-        { $unwind: '$outbox' },
-        { $match: { 'outbox.sentAt': null } },
-        { $group: { _id: null, backlog: { $sum: 1 } } },
-      ]);
-      return result?.backlog ?? 0;
+      const counts = await Promise.all(
+        collections.map(async (collection) => {
+          const [result] = await collection
+            .aggregate<{ backlog: number }>([
+              { $match: { outbox: pendingEvent } },
+              { $unwind: '$outbox' },
+              { $match: { 'outbox.sentAt': null } },
+              { $group: { _id: null, backlog: { $sum: 1 } } },
+            ])
+            .toArray();
+          return result?.backlog ?? 0;
+        }),
+      );
+      return counts.reduce((sum, count) => sum + count, 0);
     },
 
     async purgePublished(retainMs) {
-      // Sent events stay in the order for a while (to look at), then leave the document.
+      // Sent events stay in their document for a while (to look at), then leave it.
       const cutoff = new Date(Date.now() - retainMs);
-      await orders.updateMany(
-        { 'outbox.sentAt': mongoose.trusted({ $lt: cutoff }) },
-        { $pull: { outbox: { sentAt: mongoose.trusted({ $lt: cutoff }) } } },
+      await Promise.all(
+        collections.map((collection) =>
+          collection.updateMany(
+            { 'outbox.sentAt': { $lt: cutoff } },
+            { $pull: { outbox: { sentAt: { $lt: cutoff } } } },
+          ),
+        ),
       );
     },
   };

@@ -3,7 +3,7 @@ import { OutboxRelay } from '@marketshare/platform/outbox';
 import type { EventPublisher } from '@marketshare/platform/rabbit';
 import type { Registry } from 'prom-client';
 import type { OrdersModels } from '../store/models.js';
-import { mongoOutboxStore } from './mongo-outbox-store.js';
+import { mongoOutboxStore, outboxCollectionOf, type OutboxCollection } from './mongo-outbox-store.js';
 
 export interface OrdersRelayOptions {
   models: OrdersModels;
@@ -16,13 +16,19 @@ export interface OrdersRelayOptions {
   leaseMs: number;
 }
 
+/** Every collection of ms-orders whose documents carry their own events. */
+export function outboxCollections(models: OrdersModels): OutboxCollection[] {
+  return [outboxCollectionOf(models.orders), outboxCollectionOf(models.reviews)];
+}
+
 /**
  * The platform's OutboxRelay (confirms, per-event retry, the `outbox_backlog` gauge) over the
- * orders' single-document outbox: the same relay loop as the SQL services, one mechanism.
+ * single-document outboxes of orders and reviews: the same relay loop as the SQL services,
+ * one mechanism, one relay per process.
  */
 export function ordersOutboxRelay(options: OrdersRelayOptions): OutboxRelay {
   return new OutboxRelay({
-    store: mongoOutboxStore(options.models, { leaseMs: options.leaseMs }),
+    store: mongoOutboxStore(outboxCollections(options.models), { leaseMs: options.leaseMs }),
     publisher: options.publisher,
     logger: options.logger,
     registry: options.registry,

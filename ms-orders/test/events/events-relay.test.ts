@@ -17,8 +17,9 @@ import { Registry } from 'prom-client';
 // The platform's minimal context manager and W3C propagator for tests (no SDK started here).
 import { ensureTracePropagation, newTraceContext } from '../../../platform/test/rabbit/support/tracing.js';
 import { mongoOutboxStore } from '../../src/events/mongo-outbox-store.js';
-import { ordersOutboxRelay } from '../../src/events/relay.js';
+import { ordersOutboxRelay, outboxCollections } from '../../src/events/relay.js';
 import { MongoOrderStore } from '../../src/store/orders-store.js';
+import { deliveredProduct } from '../support/deliveries.js';
 import { call, startOrdersApp, type OrdersTestApp } from '../support/orders-harness.js';
 
 const logger = createLogger({
@@ -38,6 +39,7 @@ interface ReceivedEvent {
   id: string;
   type: string;
   orderId: unknown;
+  data: unknown;
   traceparent: unknown;
 }
 
@@ -68,6 +70,7 @@ async function startEventCollector(amqpUrl: string): Promise<EventCollector> {
         id: envelope.id,
         type: message.fields.routingKey,
         orderId: envelope.data.orderId,
+        data: envelope.data,
         traceparent: message.properties.headers?.['traceparent'],
       });
     },
@@ -147,7 +150,8 @@ describe('ms-orders events: the single-document outbox relay', function () {
   const extraRelays: RelayInstance[] = [];
 
   before(async () => {
-    app = await startOrdersApp();
+    // This suite is about the relay: a roomy ms-products timeout keeps a busy machine from failing checkouts.
+    app = await startOrdersApp({ PRODUCTS_TIMEOUT_MS: '5000' });
     vhost = await createTestVhost('orders_events');
     // The collector reads the vhost directly; only the relay's connection goes through the proxy.
     collector = await startEventCollector(vhost.url);
@@ -274,6 +278,61 @@ describe('ms-orders events: the single-document outbox relay', function () {
     });
   });
 
+  it('relays review.created from the review document through the same relay, once, marked sent', async () => {
+    const { product, order } = await deliveredProduct(app, 'reviewing-consumer', 'reviewed-shop');
+    await waitFor(
+      async () => [...(await storedEvents()).values()].flat().every((stored) => stored.sentAt !== null),
+      { timeoutMs: 20_000, what: "the order's events sent" },
+    );
+    await proxy.pause();
+    await waitFor(async () => !cutOff.publisher.isReady(), { timeoutMs: 10_000, what: 'the relay cut off' });
+
+    const posted = await call(app, 'POST', '/api/reviews', app.consumerToken('reviewing-consumer'), {
+      json: { productId: product.id, rating: 4, text: 'Sturdy.' },
+    });
+    assert.equal(posted.status, 201, posted.text);
+    const reviewId = (posted.body as { id: string }).id;
+    const storedReview = async () =>
+      app.models.reviews.findById(reviewId, { outbox: 1 }).lean<{ outbox: StoredEvent[] }>();
+    const [event] = (await storedReview())?.outbox ?? [];
+    assert.ok(event);
+    // Counted in the one backlog gauge while the broker is away, and tried like an order's event.
+    await waitFor(async () => (await backlogOf(cutOff.registry)) === 1, {
+      timeoutMs: 10_000,
+      what: 'backlog 1',
+    });
+    await waitFor(async () => ((await storedReview())?.outbox[0]?.attempts ?? 0) > 0, {
+      timeoutMs: 10_000,
+      what: 'a failed attempt',
+    });
+    assert.equal((await storedReview())?.outbox[0]?.sentAt, null);
+
+    proxy.resume();
+    await waitFor(async () => Boolean((await storedReview())?.outbox[0]?.sentAt), {
+      timeoutMs: 20_000,
+      what: 'the review event marked sent',
+    });
+    await waitFor(async () => collector.countsById().get(event.id) === 1, {
+      timeoutMs: 10_000,
+      what: 'consumed',
+    });
+    await sleep(500); // room for a duplicate to show up
+    const received = collector.received.filter((message) => message.id === event.id);
+    assert.equal(received.length, 1);
+    assert.equal(received[0]?.type, 'review.created');
+    assert.deepEqual(received[0]?.data, {
+      reviewId,
+      productId: product.id,
+      sellerId: order.sellerId,
+      consumerId: 'reviewing-consumer',
+      rating: 4,
+    });
+    await waitFor(async () => (await backlogOf(cutOff.registry)) === 0, {
+      timeoutMs: 10_000,
+      what: 'backlog 0',
+    });
+  });
+
   it('never publishes an event twice with three relays on one database', async () => {
     extraRelays.push(startRelay(app, vhost.url, 5), startRelay(app, vhost.url, 7));
     const before = collector.received.length;
@@ -298,7 +357,7 @@ describe('ms-orders events: the single-document outbox relay', function () {
     assertDeliveredOnceInOrder(await storedEvents());
 
     // Sent events leave the documents once older than the retention; nothing unsent does.
-    await mongoOutboxStore(app.models, { leaseMs: 15_000 }).purgePublished(0);
+    await mongoOutboxStore(outboxCollections(app.models), { leaseMs: 15_000 }).purgePublished(0);
     const left = [...(await storedEvents()).values()].flat();
     assert.equal(left.length, 0);
   });

@@ -25,8 +25,9 @@ export function presentOrder(order: Order): Static<typeof OrderView> {
 
 export const presentCheckout = (orders: Order[]) => ({ orders: orders.map(presentOrder) });
 
-export function encodeCursor(order: Order): string {
-  return Buffer.from(JSON.stringify([order.createdAt.toISOString(), order.id])).toString('base64url');
+/** Any newest-first keyset (orders, reviews): the position of the last item of a page. */
+export function encodeCursor(last: OrderPosition): string {
+  return Buffer.from(JSON.stringify([last.createdAt.toISOString(), last.id])).toString('base64url');
 }
 
 /** A cursor is only ever our own encoding; anything else is refused, never passed to a query. */

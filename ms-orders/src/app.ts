@@ -1,6 +1,9 @@
 import { createServiceApp } from '@marketshare/platform';
+import { analyticsRoutes } from './api/analytics/routes.js';
 import { cartRoutes } from './api/cart/routes.js';
 import { orderRoutes } from './api/orders/routes.js';
+import { orderStreamRoutes } from './api/orders/stream-routes.js';
+import { reviewRoutes } from './api/reviews/routes.js';
 import type { OrdersDeps } from './deps.js';
 import { ordersErrorToHttp } from './api/shared/problems.js';
 
@@ -20,7 +23,13 @@ export function buildApp(deps: OrdersDeps, options: AppOptions = {}) {
     metrics: deps.metrics,
     verifier: deps.verifier,
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
-    routes: [...cartRoutes(deps), ...orderRoutes(deps)],
+    routes: [
+      ...cartRoutes(deps),
+      ...orderRoutes(deps),
+      ...orderStreamRoutes(deps),
+      ...analyticsRoutes(deps),
+      ...reviewRoutes(deps),
+    ],
     readiness: { mongo: () => pingMongo(deps), ...options.readiness },
     ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}),
   });

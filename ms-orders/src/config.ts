@@ -51,6 +51,16 @@ export const OrdersConfigSchema = Type.Object({
   RELEASE_SWEEP_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 1_000, default: 100 }),
   /** A checkout still in progress after this is taken for dead and its reservations released. */
   STUCK_CHECKOUT_AFTER_MS: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 600_000 }),
+  /** Live status streams send a comment this often, well inside the gateway's 30 s client timeout. */
+  ORDER_STREAM_HEARTBEAT_MS: Type.Integer({ minimum: 10, maximum: 25_000, default: 15_000 }),
+  /** How often an instance looks for changes other instances made to the orders its streams watch. */
+  ORDER_STREAM_POLL_INTERVAL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1_000 }),
+  /** Open live status streams one instance serves at most; more are refused with 503. */
+  ORDER_STREAM_MAX_OPEN: Type.Integer({ minimum: 1, maximum: 100_000, default: 1_000 }),
+  /** Demo: advance RECEIVED orders to IN_DELIVERY, then DELIVERED, at random, as a seller would. */
+  ORDER_SIMULATOR_ENABLED: Type.Boolean({ default: false }),
+  /** Each simulated step waits a random time up to this after the order's last change. */
+  ORDER_SIMULATOR_MAX_INTERVAL_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 60_000 }),
   /** Where people open the site (links in events and emails). */
   PUBLIC_URL: Type.String({
     format: 'uri',

@@ -17,6 +17,7 @@ import { ordersOutboxRelay } from './events/relay.js';
 import { MongoCheckoutStore, MongoOutstandingReleases } from './store/checkouts-store.js';
 import { ensureIndexes, ordersModels } from './store/models.js';
 import { MongoOrderStore } from './store/orders-store.js';
+import { progressionSimulatorFor } from './workers/progression-simulator.js';
 import { ReleaseSweep } from './workers/release-sweep.js';
 import { HttpProductsClient } from './upstream/products-client.js';
 
@@ -73,7 +74,7 @@ const deps: OrdersDeps = {
   onEventsWritten: () => relay.notify(),
 };
 
-// --- events: the outbox relay (orders' `outbox` arrays → RabbitMQ) and sweeps register here ---
+// --- events: the outbox relay (orders' and reviews' `outbox` arrays → RabbitMQ) and sweeps register here ---
 relay.start();
 const releaseSweep = new ReleaseSweep({
   orders: new MongoOrderStore(models),
@@ -87,6 +88,9 @@ const releaseSweep = new ReleaseSweep({
   notFoundSettleMs: Math.max(config.STUCK_CHECKOUT_AFTER_MS, 10 * config.PRODUCTS_TIMEOUT_MS),
 });
 releaseSweep.start();
+// Off by default: demo traffic that advances orders as their sellers would.
+const simulator = config.ORDER_SIMULATOR_ENABLED ? progressionSimulatorFor(deps) : undefined;
+simulator?.start();
 
 const app = buildApp(deps, {
   isShuttingDown: lifecycle.isShuttingDown,
@@ -103,5 +107,6 @@ lifecycle.onStop('rabbitmq connection', () => rabbit.close());
 lifecycle.onStop('event publisher', () => publisher.close());
 lifecycle.onStop('outbox relay', () => relay.stop());
 lifecycle.onStop('release sweep', () => releaseSweep.stop());
+lifecycle.onStop('progression simulator', async () => simulator?.stop());
 lifecycle.onStop('http server', () => server.close());
 lifecycle.installSignalHandlers();

@@ -2,12 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
+import { signalClosing } from './http/closing.js';
 
 export interface ListeningServer {
   server: Server;
   port: number;
   url: string;
-  /** Stops accepting, waits for in-flight requests, then resolves. */
+  /** Stops accepting, ends streamed responses, waits for in-flight requests, then resolves. */
   close(): Promise<void>;
 }
 
@@ -35,6 +36,7 @@ export async function listen<S>(app: Koa<S>, host: string, port: number): Promis
         // Keep-alive sockets turn idle as their last response ends; close them as they do,
         // or close() would wait for the client's keep-alive timeout.
         const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+        signalClosing(app);
         server.close((error) => {
           clearInterval(sweeper);
           if (error) reject(error);

@@ -7,6 +7,9 @@ import type { ProductsPort } from './ports.js';
 
 const notFound = () => new OrdersError('not_found', 'order_not_found', 'No such order.');
 
+/** What a status change needs to know of the order it moves. */
+export type OrderToMove = Pick<Order, 'id' | 'consumerId' | 'sellerId' | 'status'>;
+
 const FOLLOW_UP: Partial<Record<OrderStatus, ReservationFollowUp>> = {
   CANCELLED: 'release',
   DELIVERED: 'confirm',
@@ -45,12 +48,44 @@ export class OrderLifecycle {
       );
     }
     const current = await this.get(id, actor);
+    const changed = await this.move(current, actor, to, actor.id);
+    if (!changed) {
+      // Someone else moved it between the read and the write.
+      const now = await this.get(id, actor);
+      throw illegal(now.status, to);
+    }
+    return changed;
+  }
+
+  /**
+   * Moves the order as its seller would, recorded as made `by` someone acting for the seller
+   * (the progression simulator). Only if it is still at `version`: undefined when it moved since.
+   */
+  async advanceForSeller(
+    current: OrderToMove,
+    to: OrderStatus,
+    by: string,
+    version: number,
+  ): Promise<Order | undefined> {
+    const seller: Actor = { id: current.sellerId, role: 'seller' };
+    if (!mayRequest(seller, to)) throw new Error(`a seller does not move orders to ${to}`);
+    return this.move(current, seller, to, by, version);
+  }
+
+  /** The one path of every status change: history, event and reservation follow-up together. */
+  private async move(
+    current: OrderToMove,
+    actor: Actor,
+    to: OrderStatus,
+    by: string,
+    version?: number,
+  ): Promise<Order | undefined> {
     if (!isLegalTransition(current.status, to)) throw illegal(current.status, to);
     const at = new Date();
     const event = createEnvelope<OrderStatusChanged>(
       EventTypes.OrderStatusChanged,
       {
-        orderId: id,
+        orderId: current.id,
         consumerId: current.consumerId,
         sellerId: current.sellerId,
         from: current.status,
@@ -61,19 +96,15 @@ export class OrderLifecycle {
     );
     const followUp = FOLLOW_UP[to] ?? null;
     const changed = await this.orders.transition(
-      id,
+      current.id,
       actor,
       [current.status],
-      { status: to, at, by: actor.id },
+      { status: to, at, by },
       event,
       followUp,
+      version,
     );
-    if (!changed) {
-      // Someone else moved it between the read and the write.
-      const now = await this.get(id, actor);
-      throw illegal(now.status, to);
-    }
-    if (followUp) await this.tellProducts(id, followUp);
+    if (changed && followUp) await this.tellProducts(current.id, followUp);
     return changed;
   }
 

@@ -64,6 +64,8 @@ const OrderSchema = new Schema(
     outboxLeaseUntil: { type: Date, default: null },
     outboxLeaseOwner: { type: String, default: null },
     version: { type: Number, default: 0 },
+    /** When the progression simulator takes the order's next step (null: not planned; a status change clears it). */
+    simulatedNextAt: { type: Date, default: null },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
@@ -73,6 +75,7 @@ OrderSchema.index({ consumerId: 1, createdAt: -1, _id: -1 });
 OrderSchema.index({ sellerId: 1, createdAt: -1, _id: -1 });
 OrderSchema.index({ reservationFollowUp: 1 });
 OrderSchema.index({ 'outbox.sentAt': 1 });
+OrderSchema.index({ status: 1, simulatedNextAt: 1 });
 
 const CartItemSchema = new Schema(
   {
@@ -129,15 +132,44 @@ const OutstandingReleaseSchema = new Schema(
   { versionKey: false, collection: 'outstanding_releases' },
 );
 
+/**
+ * One review per consumer and product (the unique index makes concurrent duplicates fail), with
+ * its `review.created` event in its own outbox, written in the same insert, like an order's.
+ */
+const ReviewSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    productId: { type: String, required: true },
+    consumerId: { type: String, required: true },
+    /** the seller and the delivered order that entitled the consumer to review */
+    sellerId: { type: String, required: true },
+    orderId: { type: String, required: true },
+    rating: { type: Number, required: true },
+    text: { type: String, default: '' },
+    outbox: { type: [OutboxEventSchema], default: [] },
+    outboxLeaseUntil: { type: Date, default: null },
+    outboxLeaseOwner: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'reviews' },
+);
+ReviewSchema.index({ consumerId: 1, productId: 1 }, { unique: true });
+ReviewSchema.index({ productId: 1, createdAt: -1, _id: -1 });
+ReviewSchema.index({ consumerId: 1, createdAt: -1, _id: -1 });
+ReviewSchema.index({ 'outbox.sentAt': 1 });
+
 export type OrderDocument = InferSchemaType<typeof OrderSchema>;
 export type CartDocument = InferSchemaType<typeof CartSchema>;
 export type CheckoutDocument = InferSchemaType<typeof CheckoutSchema>;
+export type ReviewDocument = InferSchemaType<typeof ReviewSchema>;
 
 export interface OrdersModels {
   orders: Model<OrderDocument>;
   carts: Model<CartDocument>;
   checkouts: Model<CheckoutDocument>;
   outstandingReleases: Model<InferSchemaType<typeof OutstandingReleaseSchema>>;
+  reviews: Model<ReviewDocument>;
 }
 
 export function ordersModels(connection: Connection): OrdersModels {
@@ -146,6 +178,7 @@ export function ordersModels(connection: Connection): OrdersModels {
     carts: connection.model('Cart', CartSchema),
     checkouts: connection.model('Checkout', CheckoutSchema),
     outstandingReleases: connection.model('OutstandingRelease', OutstandingReleaseSchema),
+    reviews: connection.model('Review', ReviewSchema),
   };
 }
 
@@ -156,5 +189,6 @@ export async function ensureIndexes(models: OrdersModels): Promise<void> {
     models.carts.init(),
     models.checkouts.init(),
     models.outstandingReleases.init(),
+    models.reviews.init(),
   ]);
 }

@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import type { EventEnvelope } from '@marketshare/platform/contracts';
 import { withCapturedTraceContext } from '../events/trace-context.js';
 import type { Actor, Order, OrderStatus, StatusChange } from '../domain/orders.js';
+import { announceStatusChange } from '../live/status-changes.js';
 import type { OrderDocument, OrdersModels } from './models.js';
 
 export interface NewOrder extends Order {
@@ -121,8 +122,9 @@ export class MongoOrderStore {
   }
 
   /**
-   * Moves the order from one of `from` to `change.status` if the actor owns it, appending the
-   * history entry and the event in the same single-document write. Undefined: nothing matched.
+   * Moves the order from one of `from` (and `expectedVersion`, when given) to `change.status`
+   * if the actor owns it, appending the history entry and the event in the same
+   * single-document write. Undefined: nothing matched.
    */
   async transition(
     id: string,
@@ -131,20 +133,40 @@ export class MongoOrderStore {
     change: StatusChange,
     event: EventEnvelope,
     followUp: ReservationFollowUp | null,
+    expectedVersion?: number,
   ): Promise<Order | undefined> {
     const document = await this.models.orders
       .findOneAndUpdate(
-        { _id: id, ...ownerFilter(actor), status: mongoose.trusted({ $in: from }) },
         {
-          $set: { status: change.status, updatedAt: change.at, reservationFollowUp: followUp },
+          _id: id,
+          ...ownerFilter(actor),
+          status: mongoose.trusted({ $in: from }),
+          ...(expectedVersion === undefined ? {} : { version: expectedVersion }),
+        },
+        {
+          // A new status voids the progression simulator's schedule made for the old one.
+          $set: {
+            status: change.status,
+            updatedAt: change.at,
+            reservationFollowUp: followUp,
+            simulatedNextAt: null,
+          },
           $push: { statusHistory: change, outbox: withCapturedTraceContext(event) },
           $inc: { version: 1 },
         },
         { new: true },
       )
       .lean<StoredOrder>();
-    if (document) this.onEventsWritten();
-    return document ? toOrder(document) : undefined;
+    if (!document) return undefined;
+    this.onEventsWritten();
+    const order = toOrder(document);
+    announceStatusChange(this.models, {
+      orderId: order.id,
+      version: document.version,
+      status: order.status,
+      history: order.statusHistory,
+    });
+    return order;
   }
 
   async clearFollowUp(id: string, followUp: ReservationFollowUp): Promise<void> {

@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import { validationFailed } from '../errors.js';
 import { checkSchema } from '../validation.js';
 import { readBody, type BodyFormat } from './body.js';
+import { closingSignal } from './closing.js';
 import type { AppContext } from './context.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -21,9 +22,15 @@ export interface RouteInput<
   params: Maybe<P>;
   principal: Principal | undefined;
   ctx: AppContext;
+  /** Aborted when the server begins to close: a streamed response ends on it. */
+  closing: AbortSignal;
 }
 
-/** What a handler returns; a handler that streams sets ctx.body itself and returns nothing. */
+/**
+ * What a handler returns. A streamed `body` (a Readable, e.g. server-sent events) is timed
+ * and logged up to the moment it starts; it ends when the stream does, so a long-lived one
+ * must also end on `closing`.
+ */
 export interface RouteResult {
   status?: number;
   body?: unknown;
@@ -107,6 +114,7 @@ export function defineRoute<
       params: params.value as Maybe<P>,
       principal,
       ctx,
+      closing: closingSignal(ctx.app),
     });
     if (!result) return;
     for (const [name, value] of Object.entries(result.headers ?? {})) ctx.set(name, value);

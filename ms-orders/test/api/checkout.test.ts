@@ -183,7 +183,7 @@ describe('ms-orders checkout', function () {
       const response = await checkout(consumer, { items: [{ productId: product.id, quantity: 1 }] });
       assert.equal(response.status, 503, response.text);
       assert.match(response.headers.get('content-type') ?? '', /application\/problem\+json/);
-      assert.ok(Date.now() - started < 5_000, 'bounded by the products timeout');
+      assert.ok(Date.now() - started < 10_000, 'bounded by the products timeout');
       assert.equal(await app.models.orders.countDocuments({ consumerId: consumer }), 0);
       const orderId = app.products.reserveCalls.at(-1);
       assert.ok(orderId && app.products.releaseCalls.includes(orderId), 'a release was attempted');
@@ -224,7 +224,7 @@ describe('ms-orders checkout with ms-products unreachable', function () {
       headers: { 'idempotency-key': randomUUID() },
     });
     assert.equal(response.status, 503, response.text);
-    assert.ok(Date.now() - started < 5_000);
+    assert.ok(Date.now() - started < 10_000, 'bounded by the products timeout');
     assert.equal(await app.models.orders.countDocuments({}), 0);
     assert.equal(await app.models.checkouts.countDocuments({}), 0);
   });

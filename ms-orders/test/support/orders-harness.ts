@@ -51,7 +51,8 @@ export async function startOrdersApp(env: Record<string, string> = {}): Promise<
       PORT: '0',
       MONGO_URL: mongo.url,
       PRODUCTS_URL: products.url,
-      PRODUCTS_TIMEOUT_MS: '500',
+      // Long enough for a busy CI machine; the 503 tests still check a bound of a few timeouts.
+      PRODUCTS_TIMEOUT_MS: '1500',
       AUTH_ISSUER: issuer.issuer,
       AUTH_AUDIENCE: issuer.audience,
       AUTH_JWKS_URL: issuer.jwksUrl,

@@ -6,6 +6,7 @@ import { orderStreamRoutes } from './api/orders/stream-routes.js';
 import { reviewRoutes } from './api/reviews/routes.js';
 import type { OrdersDeps } from './deps.js';
 import { ordersErrorToHttp } from './api/shared/problems.js';
+import { registerOrderMetrics } from './store/order-metrics.js';
 
 export interface AppOptions {
   /** Extra readiness checks owned by the process (RabbitMQ connection, workers). */
@@ -15,6 +16,7 @@ export interface AppOptions {
 
 /** The ms-orders Koa app: cart, checkout, orders and their status. No listen. */
 export function buildApp(deps: OrdersDeps, options: AppOptions = {}) {
+  registerOrderMetrics(deps.models, deps.metrics.registry, deps.logger);
   return createServiceApp({
     translateError: ordersErrorToHttp,
     apiName: 'orders',

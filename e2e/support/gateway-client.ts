@@ -1,4 +1,4 @@
-import { httpRequest, type JsonResponse } from '@marketshare/platform/testing';
+import type { JsonResponse } from '@marketshare/platform/testing';
 
 /** A bcrypt hash in any form ($2a$, $2b$, $2y$ and a cost). */
 const BCRYPT_HASH = /\$2[aby]\$\d\d\$/;
@@ -8,6 +8,19 @@ export interface TokenPair {
   refresh_token: string;
   expires_in: number;
   token_type: string;
+}
+
+/** One request, with the response read and parsed as JSON when it is JSON. */
+async function send(url: string, init: RequestInit): Promise<JsonResponse> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, body, text };
 }
 
 export function field(body: unknown, name: string): unknown {
@@ -29,15 +42,22 @@ export class GatewayClient {
       json?: unknown;
       body?: string;
       headers?: Record<string, string>;
+      /** Bound on the whole exchange; default 15 s. */
+      timeoutMs?: number;
     } = {},
   ): Promise<JsonResponse> {
     const headers: Record<string, string> = { ...init.headers };
     if (init.token) headers['authorization'] = `Bearer ${init.token}`;
-    const response = await httpRequest(`${this.baseUrl}${path}`, {
-      method: init.method,
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      body = JSON.stringify(init.json);
+    }
+    const response = await send(`${this.baseUrl}${path}`, {
+      method: init.method ?? (body === undefined ? 'GET' : 'POST'),
       headers,
-      json: init.json,
-      body: init.body,
+      body,
+      signal: AbortSignal.timeout(init.timeoutMs ?? 15_000),
     });
     // No response may ever carry a password hash: every call through the gateway checks it.
     if (BCRYPT_HASH.test(response.text)) throw new Error(`${path} answered with a password hash`);

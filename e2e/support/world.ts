@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createMysqlPool, type Pool, type RowDataPacket } from '@marketshare/platform/mysql';
+import { createPgPool, type PgPool } from '@marketshare/platform/pg';
 import { GatewayClient, field } from './gateway-client.js';
 import { startIsolatedStack, type IsolatedStack } from './isolated-stack.js';
 import { RealKeySigner } from './real-signer.js';
@@ -21,6 +22,8 @@ export interface World {
   gateway: GatewayClient;
   signer: RealKeySigner;
   usersDb: Pool;
+  /** ms-products' PostgreSQL database, as its owner sees it (stock, reservations). */
+  productsDb: PgPool;
   newAccount(role?: 'seller' | 'consumer'): Account;
   register(role?: 'seller' | 'consumer'): Promise<Account & { id: string }>;
   countAccounts(): Promise<number>;
@@ -33,12 +36,24 @@ function mysqlRootUrl(serviceUrl: string): string {
   return `mysql://root@127.0.0.1:3306${new URL(serviceUrl).pathname}`;
 }
 
+function postgresAdminUrl(serviceUrl: string): string {
+  return `postgres://postgres@127.0.0.1:5432${new URL(serviceUrl).pathname}`;
+}
+
 async function build(): Promise<World> {
   const stack = await startIsolatedStack({
-    REGISTER_RATE_LIMIT_PER_HOUR: '1000',
-    LOGIN_MAX_FAILURES: '3',
-    LOGIN_LOCK_INITIAL_SECONDS: '2',
-    LOGIN_LOCK_MAX_SECONDS: '4',
+    serviceEnv: {
+      REGISTER_RATE_LIMIT_PER_HOUR: '1000',
+      LOGIN_MAX_FAILURES: '3',
+      LOGIN_LOCK_INITIAL_SECONDS: '2',
+      LOGIN_LOCK_MAX_SECONDS: '4',
+      // Every payment is approved, so an order's outcome depends on stock alone.
+      PAYMENT_APPROVAL_PROBABILITY: '1',
+      // Leftover reservations of failed checkouts are released within seconds, not half a minute.
+      RELEASE_SWEEP_INTERVAL_MS: '2000',
+    },
+    // orders-outages.test.ts cuts ms-orders off from RabbitMQ without stopping the shared broker.
+    rabbitProxyFor: ['ms-orders'],
   });
   const { info } = stack;
   const authEnv = info.serviceEnv['ms-auth'] ?? {};
@@ -51,6 +66,9 @@ async function build(): Promise<World> {
   });
   const usersDb = createMysqlPool(mysqlRootUrl(info.serviceEnv['ms-users']?.['MYSQL_URL'] ?? ''), {
     connectionLimit: 2,
+  });
+  const productsDb = createPgPool(postgresAdminUrl(info.serviceEnv['ms-products']?.['POSTGRES_URL'] ?? ''), {
+    max: 2,
   });
   const newAccount = (role: 'seller' | 'consumer' = 'consumer'): Account => {
     sequence += 1;
@@ -68,6 +86,7 @@ async function build(): Promise<World> {
     gateway,
     signer,
     usersDb,
+    productsDb,
     newAccount,
     async register(role = 'consumer') {
       const account = newAccount(role);
@@ -99,5 +118,6 @@ after(async function () {
   if (!current) return;
   await current.signer.close().catch(() => undefined);
   await current.usersDb.end().catch(() => undefined);
+  await current.productsDb.end().catch(() => undefined);
   await current.stack.stop();
 });

@@ -14,6 +14,8 @@ import type { Logger } from './types.js';
 
 export { startStack, StackError } from './start.js';
 export type { StackInfo, StartOptions } from './start.js';
+export { startService, stopService } from './service-control.js';
+export type { ServiceControlOptions } from './service-control.js';
 export { stackStatus, stopStack } from './stop.js';
 export type { ProcessStatus, StackStatus, StopOptions } from './stop.js';
 export { SERVICES } from './services.js';

@@ -47,6 +47,8 @@ export interface StartOptions {
   table?: readonly ServiceSpec[];
   /** Extra environment for every service (e.g. test settings); wins over the contract. */
   serviceEnv?: Record<string, string>;
+  /** Extra environment for single services, by name; wins over serviceEnv. */
+  envByService?: Record<string, Record<string, string>>;
   /** Bound on the wait for every /readyz; default 90 s. */
   readyTimeoutMs?: number;
   /** Stop what this call started when it fails; default true. */
@@ -100,7 +102,29 @@ async function resolveConfig(
   return { ports, dbPrefix, vhost, mongoUrl, externalMongo, services: servicesWith(ports) };
 }
 
-async function running(stateDir: string, name: string): Promise<ProcessRecord | null> {
+/** What every service's environment is built from, for the stack configured in stateDir. */
+export function stackContext(
+  stateDir: string,
+  config: StackConfig,
+  env: NodeJS.ProcessEnv,
+  secrets: Secrets,
+): StackContext {
+  return {
+    repoRoot: REPO_ROOT,
+    env,
+    stateDir,
+    ports: config.ports,
+    secrets,
+    dbPrefix: config.dbPrefix,
+    vhost: config.vhost,
+    rabbitmqUrl: rabbitmqUrl(config.vhost),
+    mongoUrl: config.mongoUrl,
+    externalMongo: config.externalMongo,
+    gatewayUrl: `http://127.0.0.1:${config.ports.GATEWAY_PORT}`,
+  };
+}
+
+export async function running(stateDir: string, name: string): Promise<ProcessRecord | null> {
   const record = readRecord(stateDir, name);
   return record !== null && (await isRecordAlive(record)) ? record : null;
 }
@@ -115,19 +139,7 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
   const secretsAreNew = !existsSync(secretsFile(stateDir));
   const secrets = loadOrCreateSecrets(stateDir);
   const { ports } = config;
-  const ctx: StackContext = {
-    repoRoot: REPO_ROOT,
-    env,
-    stateDir,
-    ports,
-    secrets,
-    dbPrefix: config.dbPrefix,
-    vhost: config.vhost,
-    rabbitmqUrl: rabbitmqUrl(config.vhost),
-    mongoUrl: config.mongoUrl,
-    externalMongo: config.externalMongo,
-    gatewayUrl: `http://127.0.0.1:${ports.GATEWAY_PORT}`,
-  };
+  const ctx = stackContext(stateDir, config, env, secrets);
   const table = options.table ?? SERVICES;
   const names = config.services.map((service) => service.name);
   const services = table.filter((spec) => names.includes(spec.name));
@@ -187,7 +199,8 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
     const serviceEnvs: Record<string, Record<string, string>> = {};
     for (const spec of services) {
       serviceEnvs[spec.name] = serviceEnv(ctx, spec);
-      await startService(ctx, spec, options.serviceEnv ?? {}, log, startedNow);
+      const extraEnv = { ...options.serviceEnv, ...options.envByService?.[spec.name] };
+      if (await spawnService(ctx, spec, extraEnv, log)) startedNow.push(spec.name);
     }
     await startComponent(PROMETHEUS);
     const timeoutMs = options.readyTimeoutMs ?? 90_000;
@@ -216,17 +229,17 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
   }
 }
 
-async function startService(
+/** Starts one service unless it runs already; true when it was started now. */
+export async function spawnService(
   ctx: StackContext,
   spec: ServiceSpec,
   extraEnv: Record<string, string>,
   log: Logger,
-  startedNow: string[],
-): Promise<void> {
+): Promise<boolean> {
   const existing = await running(ctx.stateDir, spec.name);
   if (existing !== null) {
     log(`${spec.name}: already running (pid ${existing.pid ?? '?'})`);
-    return;
+    return false;
   }
   const record = spawnDaemon(ctx.stateDir, {
     name: spec.name,
@@ -236,11 +249,11 @@ async function startService(
     env: { ...ctx.env, ...serviceEnv(ctx, spec), ...extraEnv },
     ports: [ctx.ports[spec.portKey]],
   });
-  startedNow.push(spec.name);
   log(`${spec.name}: started (pid ${record.pid ?? '?'}, port ${ctx.ports[spec.portKey]})`);
+  return true;
 }
 
-async function awaitService(ctx: StackContext, spec: ServiceSpec, timeoutMs: number): Promise<void> {
+export async function awaitService(ctx: StackContext, spec: ServiceSpec, timeoutMs: number): Promise<void> {
   const url = `http://127.0.0.1:${ctx.ports[spec.portKey]}${spec.readinessPath}`;
   const record = readRecord(ctx.stateDir, spec.name);
   let exited = false;

@@ -8,7 +8,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../stack/config.js';
-import { SERVICES, StackError, startStack, stackStatus, stopStack } from '../stack/index.js';
+import { waitUntil } from '../stack/net.js';
+import {
+  SERVICES,
+  StackError,
+  startService,
+  startStack,
+  stackStatus,
+  stopService,
+  stopStack,
+} from '../stack/index.js';
 import type { ServiceSpec, StackInfo } from '../stack/index.js';
 import { request } from './helpers.js';
 
@@ -53,6 +62,9 @@ describe('stack runner with stand-in services', function () {
   const root = path.join(REPO_ROOT, '.local', 'test-services', id);
   let stateDir = '';
   let stack: StackInfo | undefined;
+  let table: ServiceSpec[] = [];
+  // Given at start, and again when a service is started on its own (it is not recorded).
+  const envByService = { 'ms-users': { ONLY_FOR_USERS: 'yes' } };
 
   before(() => {
     stateDir = mkdtempSync(path.join(tmpdir(), 'stack-svc-test-'));
@@ -65,13 +77,14 @@ describe('stack runner with stand-in services', function () {
   });
 
   it('starts the services of the table in order with the environment contract', async () => {
-    const table = ['ms-auth', 'ms-users', 'ms-email'].map((name) => fakeSpec(root, name));
+    table = ['ms-auth', 'ms-users', 'ms-email'].map((name) => fakeSpec(root, name));
     stack = await startStack({
       stateDir,
       randomPorts: true,
       dbPrefix: `s${id}_`,
       vhost: `stacksvc-${id}`,
       table,
+      envByService,
       log: silent,
     });
     assert.deepEqual(stack.services, ['ms-auth', 'ms-users', 'ms-email']);
@@ -91,7 +104,9 @@ describe('stack runner with stand-in services', function () {
     assert.equal(auth['MYSQL_URL'], `mysql://s${id}_ms_auth:${password}@127.0.0.1:3306/s${id}_auth`);
     assert.equal(auth['RABBITMQ_URL'], `amqp://guest:guest@127.0.0.1:5672/stacksvc-${id}`);
 
+    assert.equal(auth['ONLY_FOR_USERS'], undefined);
     const users = envOf(root, 'ms-users');
+    assert.equal(users['ONLY_FOR_USERS'], 'yes');
     assert.equal(users['SERVICE_CLIENT_SECRET'], stack.secrets['CLIENT_SECRET_MS_USERS']);
     assert.equal(users['PUBLIC_URL'], urls.gateway);
     assert.equal(users['OTEL_SERVICE_NAME'], 'ms-users');
@@ -109,6 +124,42 @@ describe('stack runner with stand-in services', function () {
     assert.deepEqual(JSON.parse(viaGateway.body), { service: 'ms-users', url: '/api/users/me' });
     const jwks = await request(stack.ports.GATEWAY_PORT, '/.well-known/jwks.json');
     assert.equal(JSON.parse(jwks.body).service, 'ms-auth');
+  });
+
+  it('stops one service and starts it again on its port while the rest keeps running', async () => {
+    assert.ok(stack !== undefined);
+    const { ports } = stack;
+    const running = async () =>
+      new Map((await stackStatus(stateDir)).processes.map((proc) => [proc.name, proc]));
+    const before = await running();
+    assert.equal(await stopService('ms-users', { stateDir, log: silent }), true);
+    const during = await running();
+    assert.equal(during.has('ms-users'), false);
+    assert.equal(during.get('ms-auth')?.pid, before.get('ms-auth')?.pid);
+    assert.equal(during.get('gateway')?.alive, true);
+    rmSync(path.join(root, 'ms-users', 'env.json'));
+
+    await startService('ms-users', { stateDir, table, envByService, log: silent });
+    const after = await running();
+    const users = after.get('ms-users');
+    assert.equal(users?.alive, true);
+    assert.notEqual(users.pid, before.get('ms-users')?.pid);
+    assert.deepEqual(users.ports, [ports.MS_USERS_PORT]);
+    assert.equal(envOf(root, 'ms-users')['PORT'], String(ports.MS_USERS_PORT));
+    assert.equal(envOf(root, 'ms-users')['ONLY_FOR_USERS'], 'yes');
+    // The gateway's health checks take it in again.
+    const routed = await waitUntil(
+      async () => (await request(ports.GATEWAY_PORT, '/api/users/me')).status === 200,
+      20_000,
+    );
+    assert.ok(routed, 'the gateway routes to the restarted service');
+
+    await startService('ms-users', { stateDir, table, log: silent });
+    assert.equal((await running()).get('ms-users')?.pid, users.pid, 'a running service is left alone');
+    await assert.rejects(
+      startService('ms-orders', { stateDir, table, log: silent }),
+      (error: unknown) => error instanceof StackError && /not a service of the stack/.test(error.message),
+    );
   });
 
   it('a service that fails at start is reported with its log, and that start is undone', async () => {
@@ -133,6 +184,7 @@ describe('stack runner with stand-in services', function () {
     const stopped = (await stopStack(stateDir, { purge: true, log: silent })).filter(
       (name) => !SHARED.includes(name),
     );
-    assert.deepEqual(stopped, ['gateway', 'prometheus', 'ms-email', 'ms-users', 'ms-auth', 'smtp', 'mongo']);
+    // ms-users, started again on its own after the others, is the first to go.
+    assert.deepEqual(stopped, ['ms-users', 'gateway', 'prometheus', 'ms-email', 'ms-auth', 'smtp', 'mongo']);
   });
 });

@@ -12,7 +12,10 @@ export interface BenchStackOptions {
   name: string;
   /** Services to run (the gateway, Prometheus and the SMTP sink always run). */
   services: string[];
+  /** Extra environment for every service (e.g. a service's setting for the run). */
   serviceEnv?: Record<string, string>;
+  /** Settings the stack runner itself reads (e.g. GATEWAY_TOKEN_RATE), over this process's env. */
+  stackEnv?: Record<string, string>;
   /** The whole run, stack start and stop included, is bounded by this. */
   timeoutMs: number;
 }
@@ -48,6 +51,7 @@ export async function withBenchStack<T>(
     log('starting an isolated stack');
     const stack = await startStack({
       stateDir,
+      env: { ...process.env, ...options.stackEnv },
       randomPorts: true,
       dbPrefix: `bench${id}_`,
       vhost: `bench-${id}`,

@@ -1,6 +1,7 @@
 /** The direct-SQL side: N workers on one pg pool, each running the mix in turn for a fixed time. */
 import type { PgPool } from '@marketshare/platform/pg';
-import { summarize, type LoadSummary } from './latency.js';
+import { runClosedLoop } from './closed-loop.js';
+import type { LoadSummary } from './latency.js';
 
 export interface SqlStatement {
   text: string;
@@ -17,24 +18,13 @@ export interface PgLoadOptions {
 }
 
 export async function runPgLoad(options: PgLoadOptions): Promise<LoadSummary> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const started = performance.now();
-  const deadline = started + options.durationSeconds * 1000;
-  const worker = async () => {
-    for (let turn = 0; performance.now() < deadline; turn += 1) {
+  return runClosedLoop({
+    workers: options.workers,
+    durationSeconds: options.durationSeconds,
+    once: async (_worker, turn) => {
       const statements = options.requests[turn % options.requests.length] ?? [];
-      const begin = performance.now();
-      try {
-        await Promise.all(
-          statements.map((statement) => options.pool.query(statement.text, statement.values)),
-        );
-        latencies.push(performance.now() - begin);
-      } catch {
-        errors += 1;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: options.workers }, () => worker()));
-  return summarize(latencies, errors, (performance.now() - started) / 1000);
+      await Promise.all(statements.map((statement) => options.pool.query(statement.text, statement.values)));
+      return true;
+    },
+  });
 }

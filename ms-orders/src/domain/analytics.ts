@@ -1,4 +1,6 @@
-import type { OrderStatus } from './orders.js';
+import { ORDER_STATUSES, type OrderStatus } from './orders.js';
+
+export { ORDER_STATUSES };
 
 /**
  * Purchase and sales analytics over a consumer's or a seller's own orders.
@@ -10,19 +12,6 @@ import type { OrderStatus } from './orders.js';
  * - A month is a UTC calendar month of the order's `createdAt`, written `YYYY-MM`.
  * - A range covers whole UTC days: `from` from its 00:00, `to` up to the end of its day.
  */
-export const ORDER_STATUSES = [
-  'RECEIVED',
-  'IN_DELIVERY',
-  'DELIVERED',
-  'CANCELLED',
-  'REJECTED',
-  'OUT_OF_STOCK',
-] as const satisfies readonly OrderStatus[];
-
-/** Compiles only while ORDER_STATUSES lists every status of the contract. */
-type AssertNone<T extends never> = T;
-export type _EveryStatusListed = AssertNone<Exclude<OrderStatus, (typeof ORDER_STATUSES)[number]>>;
-
 export const COUNTING_STATUSES = [
   'RECEIVED',
   'IN_DELIVERY',

@@ -2,6 +2,20 @@ import type { OrderStatus } from '@marketshare/platform/contracts';
 
 export type { OrderStatus };
 
+/** Every status of the contract, in the order of an order's life. */
+export const ORDER_STATUSES = [
+  'RECEIVED',
+  'IN_DELIVERY',
+  'DELIVERED',
+  'CANCELLED',
+  'REJECTED',
+  'OUT_OF_STOCK',
+] as const satisfies readonly OrderStatus[];
+
+/** Compiles only while ORDER_STATUSES lists every status of the contract. */
+type AssertNone<T extends never> = T;
+export type _EveryStatusListed = AssertNone<Exclude<OrderStatus, (typeof ORDER_STATUSES)[number]>>;
+
 export interface OrderItem {
   productId: string;
   name: string;
@@ -54,5 +68,5 @@ export function mayRequest(actor: Actor, to: OrderStatus): boolean {
 
 /** The statuses a transition could start from, for a conditional update. */
 export function sourcesOf(to: OrderStatus): OrderStatus[] {
-  return (Object.keys(NEXT) as OrderStatus[]).filter((from) => isLegalTransition(from, to)); // keys of NEXT are statuses
+  return ORDER_STATUSES.filter((from) => isLegalTransition(from, to));
 }

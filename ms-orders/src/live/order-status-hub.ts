@@ -1,8 +1,7 @@
 import type { Logger } from '@marketshare/platform';
 import mongoose from 'mongoose';
 import { Gauge, type Registry } from 'prom-client';
-import type { OrderStatus } from '../domain/orders.js';
-import type { OrdersModels } from '../store/models.js';
+import type { OrderDocument, OrdersModels } from '../store/models.js';
 import { listenToStatusChanges, type StatusListener, type StatusSnapshot } from './status-changes.js';
 
 export interface OrderStatusHubOptions {
@@ -22,12 +21,7 @@ interface Watch {
 }
 
 /** What is read of a watched order: its status and history. */
-interface WatchedDocument {
-  _id: string;
-  version: number;
-  status: string;
-  statusHistory: { status: string; at: Date; by: string }[];
-}
+type WatchedDocument = Pick<OrderDocument, '_id' | 'version' | 'status' | 'statusHistory'>;
 
 /**
  * The process's one source of status changes for live streams. Changes made here arrive at
@@ -138,10 +132,9 @@ function snapshotOf(document: WatchedDocument): StatusSnapshot {
   return {
     orderId: document._id,
     version: document.version,
-    // Only this service writes statuses, always from the OrderStatus union.
-    status: document.status as OrderStatus,
+    status: document.status,
     history: document.statusHistory.map((change) => ({
-      status: change.status as OrderStatus, // as above
+      status: change.status,
       at: change.at,
       by: change.by,
     })),

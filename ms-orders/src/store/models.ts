@@ -1,4 +1,5 @@
 import mongoose, { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { ORDER_STATUSES } from '../domain/orders.js';
 
 // Filters built from request input can never smuggle operators in ($gt, $where ...): mongoose
 // wraps any such object in $eq, and filters on undeclared paths throw. Our own operator
@@ -19,7 +20,7 @@ const OrderItemSchema = new Schema(
 
 const StatusChangeSchema = new Schema(
   {
-    status: { type: String, required: true },
+    status: { type: String, enum: ORDER_STATUSES, required: true },
     at: { type: Date, required: true },
     by: { type: String, required: true },
   },
@@ -50,7 +51,7 @@ const OrderSchema = new Schema(
     checkoutId: { type: String, required: true },
     consumerId: { type: String, required: true },
     sellerId: { type: String, required: true },
-    status: { type: String, required: true },
+    status: { type: String, enum: ORDER_STATUSES, required: true },
     currency: { type: String, required: true },
     items: { type: [OrderItemSchema], required: true },
     totalMinor: { type: Number, required: true },

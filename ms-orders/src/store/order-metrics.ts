@@ -1,6 +1,6 @@
 import type { Logger } from '@marketshare/platform';
 import { Gauge, type Registry } from 'prom-client';
-import { ORDER_STATUSES } from '../domain/analytics.js';
+import { ORDER_STATUSES } from '../domain/orders.js';
 import type { OrdersModels } from './models.js';
 
 /**

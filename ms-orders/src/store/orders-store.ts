@@ -26,8 +26,7 @@ function toOrder(document: StoredOrder): Order {
     id: document._id,
     consumerId: document.consumerId,
     sellerId: document.sellerId,
-    // Only this service writes statuses, always from the OrderStatus union.
-    status: document.status as OrderStatus,
+    status: document.status,
     currency: document.currency,
     items: document.items.map((item) => ({
       productId: item.productId,
@@ -39,7 +38,7 @@ function toOrder(document: StoredOrder): Order {
     totalMinor: document.totalMinor,
     platformFeeMinor: document.platformFeeMinor,
     statusHistory: document.statusHistory.map((change) => ({
-      status: change.status as OrderStatus, // written from OrderStatus values only
+      status: change.status, // written from OrderStatus values only
       at: change.at,
       by: change.by,
     })),

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import type { OrderStatus } from '../domain/orders.js';
-import type { OrdersModels } from './models.js';
+import type { OrderDocument, OrdersModels } from './models.js';
 
 /** The statuses the progression simulator moves orders out of. */
 export const PROGRESSING_STATUSES: readonly OrderStatus[] = ['RECEIVED', 'IN_DELIVERY'];
@@ -16,15 +16,10 @@ export interface ProgressingOrder {
   since: Date;
 }
 
-interface StoredProgressingOrder {
-  _id: string;
-  consumerId: string;
-  sellerId: string;
-  status: string;
-  version: number;
-  statusHistory: { at: Date }[];
-  createdAt: Date;
-}
+type StoredProgressingOrder = Pick<
+  OrderDocument,
+  '_id' | 'consumerId' | 'sellerId' | 'status' | 'version' | 'statusHistory' | 'createdAt'
+>;
 
 const PROJECTION = { consumerId: 1, sellerId: 1, status: 1, version: 1, statusHistory: 1, createdAt: 1 };
 
@@ -33,8 +28,7 @@ function toProgressingOrder(document: StoredProgressingOrder): ProgressingOrder 
     id: document._id,
     consumerId: document.consumerId,
     sellerId: document.sellerId,
-    // Selected by PROGRESSING_STATUSES, which are OrderStatus values.
-    status: document.status as OrderStatus,
+    status: document.status,
     version: document.version,
     since: document.statusHistory.at(-1)?.at ?? document.createdAt,
   };

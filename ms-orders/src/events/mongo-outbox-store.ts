@@ -57,15 +57,13 @@ interface EventHome {
  * orders, reviews) behind the platform's OutboxStore, so ms-orders runs one OutboxRelay, the
  * same as the SQL services, over all of them.
  *
- * What stands in for the SQL claim (`FOR UPDATE SKIP LOCKED` in a transaction): each document
- * with pending events is claimed with a conditional findOneAndUpdate that sets a lease
+ * What stands in for the SQL claim (`FOR UPDATE SKIP LOCKED` in a transaction): documents
+ * with pending events are claimed with a conditional update that sets a lease
  * (`outboxLeaseUntil`, `outboxLeaseOwner`) only where none is held or it has run out, so
  * several relays share the documents and never hold the same one at once. The "rollback" of a
  * batch is simply not marking its events: marks are written one by one, by event id, only
  * for events RabbitMQ confirmed, and the leases are given back whatever happened.
  *
- * A batch claims from the collections in turn (one document from each, round and round), so
- * a flood of orders never keeps reviews waiting, nor the other way round.
  *
  * A document's events are handed over in array order (the order they were written), and the
  * relay sends a batch on one confirm channel in that order. If one event of a document fails
@@ -77,19 +75,42 @@ export function mongoOutboxStore(
   collections: readonly OutboxCollection[],
   options: MongoOutboxStoreOptions,
 ): OutboxStore {
-  async function claimOne(collection: OutboxCollection, owner: string): Promise<LeasedDocument | null> {
+  /**
+   * Leases up to `maxDocuments` documents with pending events in three round trips, whatever
+   * their number: pick candidates, lease those still free (each conditional per document, so a
+   * document is never held by two relays), read back what this batch holds.
+   */
+  async function claimDocuments(
+    collection: OutboxCollection,
+    owner: string,
+    maxDocuments: number,
+  ): Promise<LeasedDocument[]> {
     const now = new Date();
-    const document = await collection.findOneAndUpdate(
-      {
-        outbox: pendingEvent,
-        $or: [{ outboxLeaseUntil: null }, { outboxLeaseUntil: { $lt: now } }],
-      },
-      { $set: { outboxLeaseUntil: new Date(now.getTime() + options.leaseMs), outboxLeaseOwner: owner } },
+    const free = () => ({
+      outbox: pendingEvent,
+      $or: [{ outboxLeaseUntil: null }, { outboxLeaseUntil: { $lt: now } }],
+    });
+    const candidates = await collection
       // Never-claimed documents first, then those given back longest ago: one whose events
       // keep failing (no route, say) takes its turn instead of starving everyone behind it.
-      { returnDocument: 'after', sort: { outboxLeaseUntil: 1, updatedAt: 1 }, projection: { outbox: 1 } },
+      .find(free(), {
+        projection: { _id: 1 },
+        sort: { outboxLeaseUntil: 1, updatedAt: 1 },
+        limit: maxDocuments,
+      })
+      .toArray();
+    if (candidates.length === 0) return [];
+    const ids = candidates.map((candidate) => candidate._id);
+    await collection.updateMany(
+      { _id: { $in: ids }, ...free() },
+      { $set: { outboxLeaseUntil: new Date(now.getTime() + options.leaseMs), outboxLeaseOwner: owner } },
     );
-    return document;
+    const leased = await collection
+      .find({ _id: { $in: ids }, outboxLeaseOwner: owner }, { projection: { outbox: 1 } })
+      .toArray();
+    // In the candidates' order, so documents keep their turn.
+    const byId = new Map(leased.map((document) => [document._id, document]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   async function releaseLeases(owner: string, leased: Map<OutboxCollection, string[]>): Promise<void> {
@@ -104,39 +125,45 @@ export function mongoOutboxStore(
     );
   }
 
-  /** Claims documents from each collection in turn until `limit` events or nothing is left. */
+  /**
+   * Claims documents from every collection, an equal share of the batch each, so a flood of
+   * orders never keeps reviews waiting, nor the other way round. A document's pending events
+   * all go in the same batch, so a batch may hold a few more rows than `limit`.
+   */
   async function claimRows(
     limit: number,
     owner: string,
     homes: Map<string, EventHome>,
     leased: Map<OutboxCollection, string[]>,
   ): Promise<ClaimedOutboxRow[]> {
-    const rows: ClaimedOutboxRow[] = [];
-    let remaining = [...collections];
-    while (rows.length < limit && remaining.length > 0) {
-      const exhausted = new Set<OutboxCollection>();
-      for (const collection of remaining) {
-        if (rows.length >= limit) break;
-        const document = await claimOne(collection, owner);
-        if (!document) {
-          exhausted.add(collection);
-          continue;
-        }
-        leased.set(collection, [...(leased.get(collection) ?? []), document._id]);
-        for (const event of document.outbox) {
-          if (event.sentAt) continue;
+    const share = Math.max(1, Math.ceil(limit / collections.length));
+    const claimed = await Promise.all(
+      collections.map(async (collection) => {
+        const documents = await claimDocuments(collection, owner, share);
+        if (documents.length > 0)
+          leased.set(
+            collection,
+            documents.map((document) => document._id),
+          );
+        return { collection, documents };
+      }),
+    );
+    return claimed.flatMap(({ collection, documents }) =>
+      documents.flatMap((document) =>
+        document.outbox.flatMap((event) => {
+          if (event.sentAt) return [];
           homes.set(event.id, { collection, documentId: document._id });
-          rows.push({
-            id: event.id,
-            routingKey: event.type,
-            envelope: { id: event.id, type: event.type, occurredAt: event.occurredAt, data: event.data },
-            headers: event.headers ?? {},
-          });
-        }
-      }
-      remaining = remaining.filter((collection) => !exhausted.has(collection));
-    }
-    return rows;
+          return [
+            {
+              id: event.id,
+              routingKey: event.type,
+              envelope: { id: event.id, type: event.type, occurredAt: event.occurredAt, data: event.data },
+              headers: event.headers ?? {},
+            },
+          ];
+        }),
+      ),
+    );
   }
 
   /** Positional update by event id: changes exactly that element of its document, nothing else. */

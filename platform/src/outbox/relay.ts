@@ -31,6 +31,8 @@ interface OutboxRow {
 }
 
 const PURGE_EVERY_MS = 60_000;
+/** Counting the backlog is a query of its own: under load, once a second is plenty for a gauge. */
+const BACKLOG_REFRESH_EVERY_MS = 1_000;
 const MAX_ERROR_LENGTH = 2000;
 
 const backlogGauges = new WeakMap<Registry, Gauge>();
@@ -76,6 +78,7 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   private flushing: Promise<number> = Promise.resolve(0);
   private lastPurge = 0;
+  private lastBacklogRefresh = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = options.logger.child({ component: 'outbox-relay' });
@@ -119,14 +122,19 @@ export class OutboxRelay {
       let published = 0;
       try {
         published = await this.flushOnce();
-        await this.refreshBacklog();
+        // Before a pause always, so the gauge never stays stale while the relay sleeps.
+        await this.refreshBacklog(this.goesIdle(published));
         await this.purgeOccasionally();
       } catch (error) {
         this.logger.warn({ err: error }, 'outbox relay tick failed');
       }
-      // A full batch means more rows are probably waiting: go again at once.
-      if (published < this.batchSize && !this.notified) await this.sleep(this.options.pollIntervalMs ?? 1000);
+      if (this.goesIdle(published)) await this.sleep(this.options.pollIntervalMs ?? 1000);
     }
+  }
+
+  /** A full batch means more rows are probably waiting, as does a notify() meanwhile: go again at once. */
+  private goesIdle(published: number): boolean {
+    return published < this.batchSize && !this.notified;
   }
 
   private sleep(ms: number): Promise<void> {
@@ -192,7 +200,9 @@ export class OutboxRelay {
     await batch.recordFailure(id, message.slice(0, MAX_ERROR_LENGTH));
   }
 
-  private async refreshBacklog(): Promise<void> {
+  private async refreshBacklog(force: boolean): Promise<void> {
+    if (!force && Date.now() - this.lastBacklogRefresh < BACKLOG_REFRESH_EVERY_MS) return;
+    this.lastBacklogRefresh = Date.now();
     this.backlog.set(await this.store.countBacklog());
   }
 

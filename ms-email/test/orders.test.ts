@@ -94,7 +94,7 @@ describe('ms-email: order emails', function () {
     assert.ok(mail.text.includes('Total: €28.99'));
     assert.match(mail.html, /<strong>Total<\/strong>\s*<\/td>\s*<td[^>]*><strong>€28\.99<\/strong>/);
     for (const part of [mail.html, mail.text]) {
-      assert.ok(!/\bfee\b/i.test(part) && !part.includes('0.58'), 'the seller\'s commission is not shown');
+      assert.ok(!/\bfee\b/i.test(part) && !part.includes('0.58'), "the seller's commission is not shown");
     }
 
     const record = await harness.waitForStatus(event.id, 'sent');

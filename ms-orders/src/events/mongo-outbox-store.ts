@@ -149,10 +149,12 @@ export function mongoOutboxStore(
       }),
     );
     return claimed.flatMap(({ collection, documents }) =>
-      documents.flatMap((document) =>
-        document.outbox.flatMap((event) => {
+      documents.flatMap((document) => {
+        // One home per document, shared by its events: marks are grouped by it.
+        const home: EventHome = { collection, documentId: document._id };
+        return document.outbox.flatMap((event) => {
           if (event.sentAt) return [];
-          homes.set(event.id, { collection, documentId: document._id });
+          homes.set(event.id, home);
           return [
             {
               id: event.id,
@@ -161,19 +163,24 @@ export function mongoOutboxStore(
               headers: event.headers ?? {},
             },
           ];
-        }),
-      ),
+        });
+      }),
     );
   }
 
-  /** Positional update by event id: changes exactly that element of its document, nothing else. */
-  async function updateEvent(
-    home: EventHome | undefined,
-    id: string,
+  /**
+   * One update per document for the given events of it, matched by event id (array filters):
+   * exactly those elements change. The filter is the document's id alone, which every server
+   * answers from the _id index (a positional `outbox.id` filter made the stand-in scan).
+   */
+  async function updateEvents(
+    home: EventHome,
+    eventIds: string[],
     update: mongo.UpdateFilter<OutboxFields>,
-  ) {
-    if (!home) return;
-    await home.collection.updateOne({ _id: home.documentId, 'outbox.id': id }, update);
+  ): Promise<void> {
+    await home.collection.updateOne({ _id: home.documentId }, update, {
+      arrayFilters: [{ 'event.id': { $in: eventIds } }],
+    });
   }
 
   return {
@@ -181,6 +188,15 @@ export function mongoOutboxStore(
       const owner = randomUUID();
       const homes = new Map<string, EventHome>();
       const leased = new Map<OutboxCollection, string[]>();
+      /** The events of `ids` grouped by the document they live in. */
+      const eventsByDocument = (ids: readonly string[]) => {
+        const grouped = new Map<EventHome, string[]>();
+        for (const id of ids) {
+          const home = homes.get(id);
+          if (home) grouped.set(home, [...(grouped.get(home) ?? []), id]);
+        }
+        return grouped;
+      };
       try {
         const rows = await claimRows(limit, owner, homes, leased);
         return await work({
@@ -188,18 +204,20 @@ export function mongoOutboxStore(
           async markPublished(ids) {
             const sentAt = new Date();
             await Promise.all(
-              ids.map((id) =>
-                updateEvent(homes.get(id), id, {
-                  $set: { 'outbox.$.sentAt': sentAt, 'outbox.$.lastError': null },
-                  $inc: { 'outbox.$.attempts': 1 },
+              [...eventsByDocument(ids)].map(([home, eventIds]) =>
+                updateEvents(home, eventIds, {
+                  $set: { 'outbox.$[event].sentAt': sentAt, 'outbox.$[event].lastError': null },
+                  $inc: { 'outbox.$[event].attempts': 1 },
                 }),
               ),
             );
           },
           async recordFailure(id, message) {
-            await updateEvent(homes.get(id), id, {
-              $set: { 'outbox.$.lastError': message },
-              $inc: { 'outbox.$.attempts': 1 },
+            const home = homes.get(id);
+            if (!home) return;
+            await updateEvents(home, [id], {
+              $set: { 'outbox.$[event].lastError': message },
+              $inc: { 'outbox.$[event].attempts': 1 },
             });
           },
         });

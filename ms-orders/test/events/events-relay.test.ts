@@ -5,6 +5,9 @@ import type { OutboxRelay } from '@marketshare/platform/outbox';
 import { EventPublisher, RabbitConnection } from '@marketshare/platform/rabbit';
 import {
   createTestVhost,
+  // The platform's minimal context manager and W3C propagator for tests (no SDK started here).
+  ensureTracePropagation,
+  newTraceContext,
   startTcpProxy,
   waitFor,
   type TcpProxy,
@@ -14,8 +17,6 @@ import { connect } from 'amqplib';
 import { EVENTS_EXCHANGE } from '@marketshare/platform/contracts';
 import { context } from '@opentelemetry/api';
 import { Registry } from 'prom-client';
-// The platform's minimal context manager and W3C propagator for tests (no SDK started here).
-import { ensureTracePropagation, newTraceContext } from '../../../platform/test/rabbit/support/tracing.js';
 import { mongoOutboxStore } from '../../src/events/mongo-outbox-store.js';
 import { ordersOutboxRelay, outboxCollections } from '../../src/events/relay.js';
 import { MongoOrderStore } from '../../src/store/orders-store.js';

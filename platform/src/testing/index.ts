@@ -7,3 +7,4 @@ export * from './http.js';
 export * from './pg-db.js';
 export * from './mongo.js';
 export * from './tcp-proxy.js';
+export * from './tracing.js';

@@ -31,7 +31,7 @@ import {
   stopBrokerApp,
   testLogger,
 } from '../rabbit/support/broker.js';
-import { ensureTracePropagation, newTraceContext } from '../rabbit/support/tracing.js';
+import { ensureTracePropagation, newTraceContext } from '../../src/testing/tracing.js';
 
 interface OutboxState {
   published: boolean;

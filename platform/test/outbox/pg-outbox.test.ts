@@ -18,7 +18,7 @@ import { waitFor } from '../../src/testing/ports.js';
 import { createTestVhost } from '../../src/testing/rabbit.js';
 import type { TestVhost } from '../../src/testing/rabbit.js';
 import { headerString, metricValue, QueueInspector, testLogger } from '../rabbit/support/broker.js';
-import { ensureTracePropagation, newTraceContext } from '../rabbit/support/tracing.js';
+import { ensureTracePropagation, newTraceContext } from '../../src/testing/tracing.js';
 
 interface OutboxState {
   published: boolean;

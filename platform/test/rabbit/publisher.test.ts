@@ -15,7 +15,7 @@ import { waitFor } from '../../src/testing/ports.js';
 import { createTestVhost } from '../../src/testing/rabbit.js';
 import type { TestVhost } from '../../src/testing/rabbit.js';
 import { headerString, metricValue, QueueInspector, testLogger } from './support/broker.js';
-import { activeTraceId, ensureTracePropagation, newTraceContext } from './support/tracing.js';
+import { activeTraceId, ensureTracePropagation, newTraceContext } from '../../src/testing/tracing.js';
 
 describe('rabbit: EventPublisher', function () {
   this.timeout(30_000);

@@ -13,6 +13,7 @@ import { createPgPool } from '@marketshare/platform/pg';
 import { REPO_ROOT, type StackInfo } from '../scripts/stack/index.js';
 import { DEMO_SEED, demoLogin, demoTargetOf, seedDemo } from '../scripts/seed-demo.js';
 import { runHttpLoad } from './lib/http-load.js';
+import { integerSetting } from './lib/settings.js';
 import { machineInfo } from './lib/machine.js';
 import { withBenchStack } from './lib/bench-stack.js';
 import { runPgLoad, type SqlStatement } from './lib/pg-load.js';
@@ -20,21 +21,12 @@ import { serialCost, type SerialCost } from './lib/serial.js';
 import { searchMix, searchPath, searchStatements, type MixEntry } from './search-mix.js';
 import { evaluate, renderSearchReport, type SearchBenchResult } from './search-report.js';
 
-function setting(name: string, fallback: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max)
-    throw new Error(`${name} must be an integer 1–${max}`);
-  return value;
-}
-
 const settings = {
-  connections: setting('BENCH_CONNECTIONS', 32, 256),
-  warmupSeconds: setting('BENCH_WARMUP_S', 5, 60),
+  connections: integerSetting('BENCH_CONNECTIONS', 32, 256),
+  warmupSeconds: integerSetting('BENCH_WARMUP_S', 5, 60),
   // Bounded well inside the access token's lifetime (5 minutes).
-  durationSeconds: setting('BENCH_DURATION_S', 20, 120),
-  products: setting('BENCH_PRODUCTS', 10_000, 100_000),
+  durationSeconds: integerSetting('BENCH_DURATION_S', 20, 120),
+  products: integerSetting('BENCH_PRODUCTS', 10_000, 100_000),
   seed: DEMO_SEED,
   sellers: 3,
   serviceLogLevel: process.env['BENCH_LOG_LEVEL'] ?? 'info',

@@ -12,10 +12,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createPgPool } from '@marketshare/platform/pg';
 import { loadCatalogue } from '../ms-products/src/cli/catalogue-loader.js';
-import { REPO_ROOT, rabbitmqUrl, readConfig, resolveStateDir } from './stack/config.js';
+import { readConfig, resolveStateDir } from './stack/config.js';
 import { parseEnvFile, secret, secretsFile } from './stack/secrets.js';
 import { serviceByName, serviceEnv } from './stack/services.js';
-import type { StackInfo } from './stack/start.js';
+import { stackContext, type StackInfo } from './stack/start.js';
 
 export const DEMO_PASSWORD = 'demo-password-1234';
 export const DEMO_SEED = 42;
@@ -204,25 +204,10 @@ export function demoTargetOfStateDir(stateDir: string): DemoTarget {
     throw new Error(`no stack recorded in ${stateDir}: run npm start`);
   }
   const secrets = parseEnvFile(readFileSync(secretsPath, 'utf8'));
-  const gatewayUrl = `http://127.0.0.1:${config.ports.GATEWAY_PORT}`;
-  const env = serviceEnv(
-    {
-      repoRoot: REPO_ROOT,
-      env: process.env,
-      stateDir,
-      ports: config.ports,
-      secrets,
-      dbPrefix: config.dbPrefix,
-      vhost: config.vhost,
-      rabbitmqUrl: rabbitmqUrl(config.vhost),
-      mongoUrl: config.mongoUrl,
-      externalMongo: config.externalMongo,
-      gatewayUrl,
-    },
-    spec,
-  );
+  const context = stackContext(stateDir, config, process.env, secrets);
+  const env = serviceEnv(context, spec);
   return {
-    gatewayUrl,
+    gatewayUrl: context.gatewayUrl,
     frontendSecret: secret(secrets, 'CLIENT_SECRET_FRONTEND'),
     postgresUrl: env['POSTGRES_URL'] ?? '',
     imagesDir: env['IMAGES_DIR'],

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { InvalidTokenError, JwksVerifier, type Principal, type Role } from '@marketshare/platform';
+import { readRequestText, sendJson } from '@marketshare/platform/testing';
 
 export interface FakeAccount {
   id: string;
@@ -13,22 +14,6 @@ export interface ReceivedCall {
   method: string;
   path: string;
   principal: Principal;
-}
-
-function send(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  response.writeHead(status, { 'content-type': 'application/json', ...headers });
-  response.end(JSON.stringify(body));
-}
-
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(Buffer.from(chunk));
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
 const field = (value: unknown, name: string): unknown =>
@@ -60,7 +45,9 @@ export class FakeUsersService {
 
   async start(): Promise<this> {
     this.server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => send(response, 500, { error: String(error) }));
+      this.handle(request, response).catch((error: unknown) =>
+        sendJson(response, 500, { error: String(error) }),
+      );
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const address = this.server.address();
@@ -97,31 +84,31 @@ export class FakeUsersService {
     const method = request.method ?? 'GET';
     const isVerify = method === 'POST' && path === '/internal/users/verify-credentials';
     const lookup = method === 'GET' ? /^\/internal\/users\/([^/]+)$/.exec(path) : null;
-    if (!isVerify && !lookup) return send(response, 404, { code: 'not_found' });
+    if (!isVerify && !lookup) return sendJson(response, 404, { code: 'not_found' });
     const principal = await this.authorize(request, isVerify ? 'users:verify_credentials' : 'users:read');
-    if (principal === 'unauthorized') return send(response, 401, { code: 'invalid_token' });
-    if (principal === 'forbidden') return send(response, 403, { code: 'insufficient_scope' });
+    if (principal === 'unauthorized') return sendJson(response, 401, { code: 'invalid_token' });
+    if (principal === 'forbidden') return sendJson(response, 403, { code: 'insufficient_scope' });
     this.calls.push({ method, path, principal });
 
     if (lookup?.[1] !== undefined) {
       const id = decodeURIComponent(lookup[1]);
       const account = [...this.accounts.values()].find((candidate) => candidate.id === id);
-      if (!account) return send(response, 404, { code: 'not_found' });
-      return send(response, 200, {
+      if (!account) return sendJson(response, 404, { code: 'not_found' });
+      return sendJson(response, 200, {
         id: account.id,
         username: account.username,
         role: account.role,
         status: account.status,
       });
     }
-    const body = await readJson(request);
+    const body = JSON.parse(await readRequestText(request));
     const username = field(body, 'username');
     const password = field(body, 'password');
     if (typeof username !== 'string' || typeof password !== 'string')
-      return send(response, 400, { code: 'bad' });
+      return sendJson(response, 400, { code: 'bad' });
     const retryAfter = this.throttled.get(username);
     if (retryAfter !== undefined) {
-      return send(
+      return sendJson(
         response,
         429,
         { type: 'urn:marketshare:problem:too_many_requests', status: 429, code: 'too_many_requests' },
@@ -129,8 +116,8 @@ export class FakeUsersService {
       );
     }
     const account = this.accounts.get(username);
-    if (!account || account.password !== password) return send(response, 200, { valid: false });
+    if (!account || account.password !== password) return sendJson(response, 200, { valid: false });
     const { id, role, status } = account;
-    return send(response, 200, { valid: true, account: { id, username, role, status } });
+    return sendJson(response, 200, { valid: true, account: { id, username, role, status } });
   }
 }

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { JwksVerifier } from '@marketshare/platform';
 import type { Principal } from '@marketshare/platform';
-import { TestTokenIssuer } from '@marketshare/platform/testing';
+import { TestTokenIssuer, readRequestText, sendJson, sendProblem } from '@marketshare/platform/testing';
 
 /** An account as ms-users' `GET /internal/users/:id` answers it. */
 export interface StandInAccount {
@@ -72,7 +72,9 @@ export class UsersStandIn {
   /** Listens (again) on the port it had, so ms-email's configured USERS_URL stays valid. */
   async up(): Promise<void> {
     this.server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => send(response, 500, { error: String(error) }));
+      this.handle(request, response).catch((error: unknown) =>
+        sendJson(response, 500, { error: String(error) }),
+      );
     });
     await new Promise<void>((resolve) => this.server?.listen(this.port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port; // a listening TCP server has an AddressInfo
@@ -95,25 +97,25 @@ export class UsersStandIn {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://stand-in');
-    const text = await readText(request);
+    const text = await readRequestText(request);
     if (request.method === 'POST' && url.pathname === '/token') return this.token(request, text, response);
     const lookup = /^\/internal\/users\/([^/]+)$/.exec(url.pathname);
-    if (request.method !== 'GET' || !lookup?.[1]) return problem(response, 404, 'not_found');
+    if (request.method !== 'GET' || !lookup?.[1]) return sendProblem(response, 404, 'not_found');
     const principal = await this.authenticate(request);
     if (!principal) {
       response.setHeader('www-authenticate', 'Bearer error="invalid_token"');
-      return problem(response, 401, 'invalid_token');
+      return sendProblem(response, 401, 'invalid_token');
     }
-    if (!principal.scopes.has('users:read')) return problem(response, 403, 'insufficient_scope');
+    if (!principal.scopes.has('users:read')) return sendProblem(response, 403, 'insufficient_scope');
     // Only service tokens (client credentials) may look accounts up; the test checks which client.
-    if (principal.kind !== 'service') return problem(response, 403, 'forbidden_client');
+    if (principal.kind !== 'service') return sendProblem(response, 403, 'forbidden_client');
     this.callers.push(principal);
     const id = decodeURIComponent(lookup[1]);
     this.lookups.push(id);
-    if (!UUID.test(id)) return problem(response, 400, 'validation_failed', { fields: ['params.id'] });
+    if (!UUID.test(id)) return sendProblem(response, 400, 'validation_failed', { fields: ['params.id'] });
     const account = this.accounts.get(id);
-    if (!account) return problem(response, 404, 'not_found');
-    send(response, 200, { ...account });
+    if (!account) return sendProblem(response, 404, 'not_found');
+    sendJson(response, 200, { ...account });
   }
 
   private token(request: IncomingMessage, text: string, response: ServerResponse): void {
@@ -123,17 +125,17 @@ export class UsersStandIn {
     ).toString();
     const [clientId, secret] = basic.split(':').map(decodeURIComponent);
     if (clientId !== EMAIL_CLIENT_ID || secret !== EMAIL_CLIENT_SECRET) {
-      return send(response, 401, { error: 'invalid_client' });
+      return sendJson(response, 401, { error: 'invalid_client' });
     }
     const form = new URLSearchParams(text);
     if (form.get('grant_type') !== 'client_credentials')
-      return send(response, 400, { error: 'unsupported_grant_type' });
+      return sendJson(response, 400, { error: 'unsupported_grant_type' });
     // ms-auth registers ms-email with users:read only.
     const scope = form.get('scope') ?? '';
     if (scope.split(' ').some((granted) => granted !== 'users:read')) {
-      return send(response, 400, { error: 'invalid_scope' });
+      return sendJson(response, 400, { error: 'invalid_scope' });
     }
-    send(response, 200, {
+    sendJson(response, 200, {
       access_token: this.issuer.serviceToken(clientId, scope),
       token_type: 'Bearer',
       expires_in: 300,
@@ -145,25 +147,4 @@ export class UsersStandIn {
     if (!header.startsWith('Bearer ')) return undefined;
     return this.verifier.verify(header.slice('Bearer '.length)).catch(() => undefined);
   }
-}
-
-function readText(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function send(response: ServerResponse, status: number, body: unknown): void {
-  response.statusCode = status;
-  response.setHeader('content-type', 'application/json');
-  response.end(JSON.stringify(body));
-}
-
-function problem(response: ServerResponse, status: number, code: string, extensions: object = {}): void {
-  response.statusCode = status;
-  response.setHeader('content-type', 'application/problem+json');
-  response.end(JSON.stringify({ type: `urn:marketshare:problem:${code}`, status, code, ...extensions }));
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Principal, TokenVerifier } from '@marketshare/platform';
+import { readRequestText, sendJson, sendProblem } from '@marketshare/platform/testing';
 
 /**
  * A contract stand-in for ms-products (services never import each other): the public product
@@ -75,7 +76,9 @@ export class ProductsStandIn {
 
   async start(): Promise<this> {
     this.server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => send(response, 500, { error: String(error) }));
+      this.handle(request, response).catch((error: unknown) =>
+        sendJson(response, 500, { error: String(error) }),
+      );
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo; // a listening TCP server has an AddressInfo
@@ -90,20 +93,21 @@ export class ProductsStandIn {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://stand-in');
-    const text = await readText(request);
+    const text = await readRequestText(request);
     if (request.method === 'POST' && url.pathname === '/token') return this.token(request, text, response);
-    if (this.mode === 'failing') return send(response, 503, { code: 'service_unavailable' });
+    if (this.mode === 'failing') return sendJson(response, 503, { code: 'service_unavailable' });
     const product = /^\/api\/products\/([^/]+)$/.exec(url.pathname);
     if (request.method === 'GET' && product?.[1]) {
       const found = this.products.get(product[1]);
-      if (!found || found.status !== 'published') return problem(response, 404, 'not_found');
-      return send(response, 200, { ...found, inStock: found.stock > 0 });
+      if (!found || found.status !== 'published') return sendProblem(response, 404, 'not_found');
+      return sendJson(response, 200, { ...found, inStock: found.stock > 0 });
     }
-    if (!url.pathname.startsWith('/internal/stock/reservations')) return problem(response, 404, 'not_found');
+    if (!url.pathname.startsWith('/internal/stock/reservations'))
+      return sendProblem(response, 404, 'not_found');
     const principal = await this.authenticate(request);
-    if (!principal) return problem(response, 401, 'invalid_token');
-    if (!principal.scopes.has('stock:reserve')) return problem(response, 403, 'insufficient_scope');
-    if (principal.kind !== 'service') return problem(response, 403, 'forbidden_client');
+    if (!principal) return sendProblem(response, 401, 'invalid_token');
+    if (!principal.scopes.has('stock:reserve')) return sendProblem(response, 403, 'insufficient_scope');
+    if (principal.kind !== 'service') return sendProblem(response, 403, 'forbidden_client');
     this.callers.push(principal);
     if (request.method === 'POST' && url.pathname === '/internal/stock/reservations') {
       // Our own client's body.
@@ -119,7 +123,7 @@ export class ProductsStandIn {
     if (request.method === 'POST' && action?.[1] && action[2]) {
       return action[2] === 'release' ? this.release(action[1], response) : this.confirm(action[1], response);
     }
-    return problem(response, 404, 'not_found');
+    return sendProblem(response, 404, 'not_found');
   }
 
   private token(request: IncomingMessage, text: string, response: ServerResponse): void {
@@ -129,9 +133,9 @@ export class ProductsStandIn {
     ).toString();
     const [clientId, secret] = basic.split(':').map(decodeURIComponent);
     if (clientId !== 'ms-orders' || secret !== this.clientSecret)
-      return send(response, 401, { error: 'invalid_client' });
+      return sendJson(response, 401, { error: 'invalid_client' });
     const scope = new URLSearchParams(text).get('scope') ?? '';
-    send(response, 200, {
+    sendJson(response, 200, {
       access_token: this.mintToken(clientId, scope),
       token_type: 'Bearer',
       expires_in: 300,
@@ -150,8 +154,8 @@ export class ProductsStandIn {
   ) {
     const earlier = this.reservations.get(body.orderId);
     if (earlier) {
-      if (earlier.status === 'released') return problem(response, 409, 'reservation_released');
-      return send(response, 201, { orderId: body.orderId, status: earlier.status, items: earlier.items });
+      if (earlier.status === 'released') return sendProblem(response, 409, 'reservation_released');
+      return sendJson(response, 201, { orderId: body.orderId, status: earlier.status, items: earlier.items });
     }
     const shortages = body.items.flatMap((item) => {
       const product = this.products.get(item.productId);
@@ -162,7 +166,7 @@ export class ProductsStandIn {
     });
     if (shortages.length > 0) {
       const unavailable = shortages.some((s) => this.products.get(s.productId)?.status !== 'published');
-      return problem(response, 409, 'stock_unavailable', {
+      return sendProblem(response, 409, 'stock_unavailable', {
         orderId: body.orderId,
         reservationStatus: 'rejected',
         reason: unavailable ? 'product_unavailable' : 'insufficient_stock',
@@ -182,14 +186,14 @@ export class ProductsStandIn {
       };
     });
     this.reservations.set(body.orderId, { status: 'reserved', items });
-    send(response, 201, { orderId: body.orderId, status: 'reserved', items });
+    sendJson(response, 201, { orderId: body.orderId, status: 'reserved', items });
   }
 
   private release(orderId: string, response: ServerResponse): void {
     this.releaseCalls.push(orderId);
     const reservation = this.reservations.get(orderId);
-    if (!reservation) return problem(response, 404, 'reservation_not_found');
-    if (reservation.status === 'confirmed') return problem(response, 409, 'reservation_confirmed');
+    if (!reservation) return sendProblem(response, 404, 'reservation_not_found');
+    if (reservation.status === 'confirmed') return sendProblem(response, 409, 'reservation_confirmed');
     if (reservation.status === 'reserved') {
       for (const item of reservation.items) {
         const product = this.products.get(item.productId);
@@ -197,40 +201,14 @@ export class ProductsStandIn {
       }
       reservation.status = 'released';
     }
-    send(response, 200, { orderId, status: reservation.status, items: reservation.items });
+    sendJson(response, 200, { orderId, status: reservation.status, items: reservation.items });
   }
 
   private confirm(orderId: string, response: ServerResponse): void {
     const reservation = this.reservations.get(orderId);
-    if (!reservation) return problem(response, 404, 'reservation_not_found');
-    if (reservation.status === 'released') return problem(response, 409, 'reservation_released');
+    if (!reservation) return sendProblem(response, 404, 'reservation_not_found');
+    if (reservation.status === 'released') return sendProblem(response, 409, 'reservation_released');
     reservation.status = 'confirmed';
-    send(response, 200, { orderId, status: reservation.status, items: reservation.items });
+    sendJson(response, 200, { orderId, status: reservation.status, items: reservation.items });
   }
-}
-
-function readText(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function send(response: ServerResponse, status: number, body: unknown): void {
-  response.statusCode = status;
-  response.setHeader('content-type', 'application/json');
-  response.end(JSON.stringify(body));
-}
-
-function problem(
-  response: ServerResponse,
-  status: number,
-  code: string,
-  extensions: Record<string, unknown> = {},
-) {
-  response.statusCode = status;
-  response.setHeader('content-type', 'application/problem+json');
-  response.end(JSON.stringify({ type: `urn:marketshare:problem:${code}`, status, code, ...extensions }));
 }

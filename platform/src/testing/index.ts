@@ -8,3 +8,4 @@ export * from './pg-db.js';
 export * from './mongo.js';
 export * from './tcp-proxy.js';
 export * from './tracing.js';
+export * from './stand-in-http.js';

@@ -1,5 +1,11 @@
 import '@marketshare/platform/telemetry-register';
-import { Lifecycle, createLogger, listen, loadConfigOrExit } from '@marketshare/platform';
+import {
+  Lifecycle,
+  createLogger,
+  listen,
+  loadConfigOrExit,
+  installCrashHandlers,
+} from '@marketshare/platform';
 import { createMysqlPool } from '@marketshare/platform/mysql';
 import { buildApp } from './app.js';
 import { prepareAuthStore } from './bootstrap.js';
@@ -8,6 +14,7 @@ import { startMaintenance } from './maintenance.js';
 
 const config = loadConfigOrExit(authConfigSchema);
 const logger = createLogger({ service: 'ms-auth', level: config.LOG_LEVEL });
+installCrashHandlers(logger);
 const lifecycle = new Lifecycle(logger, config.SHUTDOWN_TIMEOUT_MS);
 lifecycle.installSignalHandlers();
 

@@ -1,10 +1,11 @@
 import '@marketshare/platform/telemetry-register';
-import { createLogger, Lifecycle, listen } from '@marketshare/platform';
+import { createLogger, Lifecycle, listen, installCrashHandlers } from '@marketshare/platform';
 import { loadConfig } from './config.js';
 import { startEmailService } from './service.js';
 
 const config = loadConfig();
 const logger = createLogger({ service: 'ms-email', level: config.LOG_LEVEL });
+installCrashHandlers(logger);
 const lifecycle = new Lifecycle(logger, config.SHUTDOWN_TIMEOUT_MS);
 
 try {

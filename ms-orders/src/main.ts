@@ -6,6 +6,7 @@ import {
   createServiceMetrics,
   listen,
   loadConfigOrExit,
+  installCrashHandlers,
 } from '@marketshare/platform';
 import { EventPublisher, RabbitConnection } from '@marketshare/platform/rabbit';
 import mongoose from 'mongoose';
@@ -23,6 +24,7 @@ import { HttpProductsClient } from './upstream/products-client.js';
 
 const config = loadConfigOrExit(OrdersConfigSchema);
 const logger = createLogger({ service: 'ms-orders', level: config.LOG_LEVEL });
+installCrashHandlers(logger);
 
 const connection = mongoose.createConnection(config.MONGO_URL, { serverSelectionTimeoutMS: 10_000 });
 const models = ordersModels(connection);

@@ -6,6 +6,7 @@ import {
   createServiceMetrics,
   listen,
   loadConfigOrExit,
+  installCrashHandlers,
 } from '@marketshare/platform';
 import { access, constants } from 'node:fs/promises';
 import { OutboxRelay, pgOutboxStore } from '@marketshare/platform/outbox';
@@ -27,6 +28,7 @@ import { productsMigrations } from './store/migrations.js';
 
 const config = loadConfigOrExit(ProductsConfigSchema);
 const logger = createLogger({ service: 'ms-products', level: config.LOG_LEVEL });
+installCrashHandlers(logger);
 
 try {
   await runPgMigrations(config.POSTGRES_URL, await productsMigrations(), logger);

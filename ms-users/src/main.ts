@@ -6,6 +6,7 @@ import {
   createServiceMetrics,
   listen,
   loadConfigOrExit,
+  installCrashHandlers,
 } from '@marketshare/platform';
 import { createMysqlPool, runMigrations } from '@marketshare/platform/mysql';
 import { OutboxRelay } from '@marketshare/platform/outbox';
@@ -19,6 +20,7 @@ const THROTTLE_PURGE_INTERVAL_MS = 10 * 60_000;
 
 const config = loadConfigOrExit(UsersConfigSchema);
 const logger = createLogger({ service: 'ms-users', level: config.LOG_LEVEL });
+installCrashHandlers(logger);
 
 try {
   await runMigrations(config.MYSQL_URL, await usersMigrations(), logger);

@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './logger.js';
 export * from './validation.js';
 export * from './server.js';
+export * from './crash.js';
 export * from './internal-client.js';
 export * from './auth/principal.js';
 export * from './auth/jwks-verifier.js';

@@ -7,6 +7,7 @@ import { checkSchema } from '../validation.js';
 import { readBody, type BodyFormat } from './body.js';
 import { closingSignal } from './closing.js';
 import type { AppContext } from './context.js';
+import { assertQueryIsUtf8 } from './query.js';
 import type { RateLimiter } from './rate-limit.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -99,6 +100,7 @@ export function defineRoute<
     const principal = await authorize(ctx, spec.auth, deps.verifier);
     if (principal) ctx.state.principal = principal;
     const params = parsePart(spec.params, { ...ctx.params }, 'params', true);
+    assertQueryIsUtf8(ctx.querystring);
     const query = parsePart(spec.query, { ...ctx.query }, 'query', true);
     let rawBody: unknown;
     if (spec.body !== undefined) {

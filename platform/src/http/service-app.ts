@@ -9,6 +9,7 @@ import { healthEndpoints, type ReadinessChecks } from './health.js';
 import { httpMetrics, type ServiceMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
 import { requestContext } from './request-context.js';
+import { discardRestOfBody } from './request-body.js';
 import type { Route } from './route.js';
 
 export interface ServiceAppOptions {
@@ -65,6 +66,15 @@ export function createServiceApp(options: ServiceAppOptions): Koa<AppState> {
   }
 
   app.use(requestContext(options.logger));
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      // A body no route read (a GET with one, a refusal before reading) is dropped within a
+      // bound, not left to Node's unbounded drain or in the way of the connection's next request.
+      if (ctx.req.readableFlowing === null) discardRestOfBody(ctx.req);
+    }
+  });
   app.use(httpMetrics(options.metrics));
   app.use(errorHandler(options.translateError));
   app.use(healthEndpoints(options.readiness, options.isShuttingDown ?? (() => false)));

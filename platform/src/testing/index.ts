@@ -9,3 +9,4 @@ export * from './mongo.js';
 export * from './tcp-proxy.js';
 export * from './tracing.js';
 export * from './stand-in-http.js';
+export * from './raw-http.js';

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import sharp from 'sharp';
-import { httpRequest, waitFor } from '@marketshare/platform/testing';
+import { RawHttpConnection, httpRequest, requestHead, waitFor } from '@marketshare/platform/testing';
 import {
   countRows,
   field,
@@ -232,6 +232,44 @@ describe('ms-products images: upload, validation, thumbnails', function () {
     await waitFor(async () => (await leftovers(service.imagesDir, productId)).length === 0, {
       what: 'the staged file removed',
     });
+    assert.equal(await countRows(service.pool, 'product_images', productId), 0);
+  });
+
+  it('answers a form cut off before its closing boundary with 400 and serves the connection on', async () => {
+    const productId = await insertProduct(service.pool, 'seller-a');
+    const small = await noisyImage(40, 30).png().toBuffer();
+    const port = Number(new URL(service.url).port);
+    // At several points: in the part headers, mid-file, and right after the file's bytes.
+    const part = Buffer.concat([
+      Buffer.from(
+        '--b\r\nContent-Disposition: form-data; name="image"; filename="x.png"\r\nContent-Type: image/png\r\n\r\n',
+      ),
+      small,
+    ]);
+    for (const cut of [20, part.length - Math.floor(small.length / 2), part.length]) {
+      const body = part.subarray(0, cut);
+      const connection = await RawHttpConnection.open(port);
+      try {
+        await connection.write(
+          requestHead('POST', `/api/products/${productId}/images`, {
+            authorization: `Bearer ${sellerToken}`,
+            'content-type': 'multipart/form-data; boundary=b',
+            'content-length': String(body.length),
+          }),
+        );
+        await connection.write(body);
+        const answer = await connection.next(10_000);
+        assert.ok(answer.kind === 'response', `cut at ${cut}: ${answer.kind}`);
+        assert.equal(answer.response.status, 400, answer.response.body);
+        assert.equal(field(JSON.parse(answer.response.body), 'code'), 'malformed_body');
+        await connection.write(requestHead('GET', '/readyz'));
+        const next = await connection.next(2_000);
+        assert.equal(next.kind === 'response' && next.response.status, 200, `cut at ${cut}`);
+      } finally {
+        connection.destroy();
+      }
+    }
+    assert.deepEqual(await leftovers(service.imagesDir, productId), []);
     assert.equal(await countRows(service.pool, 'product_images', productId), 0);
   });
 

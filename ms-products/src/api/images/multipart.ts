@@ -104,6 +104,10 @@ export function readImageForm<T>(
 
     // The parser may still emit parts of a chunk it was given before a refusal: they are ignored.
     parser.on('file', (name, stream) => {
+      // A form cut off mid-file fails this stream ("Unexpected end of form") as well as the
+      // parser, possibly before `receive` has piped it anywhere: the parser's 'error' below and
+      // receive's own pipeline report it, and an unlistened 'error' would end the process.
+      stream.on('error', () => undefined);
       if (settled) {
         stream.resume();
         return;

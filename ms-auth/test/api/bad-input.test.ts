@@ -96,7 +96,9 @@ describe('ms-auth bad input', () => {
         json: { grant_type: 'client_credentials', token: 'x' },
       });
       assert.equal(response.status, 415, endpoint);
-      assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/);
+      assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+      assert.equal(field(response, 'error'), 'invalid_request', endpoint);
+      assert.equal(response.headers.get('cache-control'), 'no-store', endpoint);
     }
   });
 
@@ -108,6 +110,8 @@ describe('ms-auth bad input', () => {
         { as: 'frontend' },
       );
       assert.equal(response.status, 413, endpoint);
+      assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+      assert.equal(field(response, 'error'), 'invalid_request', endpoint);
     }
   });
 

@@ -85,6 +85,22 @@ describe('ms-auth discovery, health and metrics', () => {
     assert.match(response.text, /application\/x-www-form-urlencoded/);
   });
 
+  it('documents 413 and 415 of the OAuth endpoints as RFC 6749 error bodies', async () => {
+    const response = await httpRequest(`${auth.url}/api/auth/openapi.json`);
+    const paths = field(response, 'paths');
+    for (const path of ['/api/auth/token', '/api/auth/introspect', '/api/auth/revoke']) {
+      for (const status of ['413', '415']) {
+        const declared = Reflect.get(Reflect.get(Reflect.get(paths as object, path), 'post'), 'responses');
+        const schema = Reflect.get(Reflect.get(Reflect.get(declared, status), 'content'), 'application/json');
+        assert.deepEqual(
+          Object.keys(Reflect.get(Reflect.get(schema, 'schema'), 'properties')),
+          ['error', 'error_description'],
+          `${path} ${status}`,
+        );
+      }
+    }
+  });
+
   it('exposes the auth counters from the start', async () => {
     const response = await httpRequest(`${auth.url}/metrics`);
     assert.match(response.text, /# TYPE auth_tokens_issued_total counter/);

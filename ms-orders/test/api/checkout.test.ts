@@ -149,7 +149,26 @@ describe('ms-orders checkout', function () {
         null,
       );
       assert.equal(response.status, 400);
-      assert.equal(codeOf(response.body), 'idempotency_key_required');
+      assert.equal(codeOf(response.body), 'validation_failed');
+      assert.match(
+        JSON.stringify(response.body),
+        /"field":"headers\.idempotency-key","message":"is required"/,
+      );
+    });
+
+    type Parameter = { name: string; in: string; required: boolean };
+    it('declares the header in its OpenAPI document, as required', async () => {
+      const response = await fetch(`${app.url}/api/orders/openapi.json`);
+      const document: { paths: Record<string, { post: { parameters: Parameter[] } }> } = JSON.parse(
+        await response.text(),
+      );
+      const parameters = document.paths['/api/orders/checkout']?.post.parameters ?? [];
+      assert.deepEqual(
+        parameters
+          .filter((parameter) => parameter.in === 'header')
+          .map(({ name, required }) => ({ name, required })),
+        [{ name: 'idempotency-key', required: true }],
+      );
     });
 
     it('keeps keys per consumer', async () => {

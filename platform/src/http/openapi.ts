@@ -9,7 +9,7 @@ function plain(schema: TSchema): JsonObject {
   return typeof copy === 'object' && copy !== null ? { ...copy } : {};
 }
 
-function parameters(schema: TSchema | undefined, location: 'path' | 'query'): JsonObject[] {
+function parameters(schema: TSchema | undefined, location: 'path' | 'query' | 'header'): JsonObject[] {
   if (!schema) return [];
   const json = plain(schema);
   const properties = (json['properties'] ?? {}) as Record<string, JsonObject>; // JSON Schema object keyword
@@ -44,7 +44,11 @@ export function buildOpenApi(
       operationId: spec.operationId,
       summary: spec.summary,
       tags: spec.tags ?? [],
-      parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
+      parameters: [
+        ...parameters(spec.params, 'path'),
+        ...parameters(spec.query, 'query'),
+        ...parameters(spec.headers, 'header'),
+      ],
       security: securityFor(route),
       responses: Object.fromEntries(
         Object.entries(spec.responses).map(([status, response]) => [

@@ -18,7 +18,8 @@ const aborted = () => new HttpProblem(400, 'request_aborted', 'The request was a
  * closes the connection instead. Safe to call more than once and on a finished request.
  */
 export function discardRestOfBody(request: IncomingMessage, limitBytes = DISCARD_LIMIT_BYTES): void {
-  if (request.complete || request.destroyed) return;
+  // `complete` only says the last byte arrived; it may still wait in the stream's buffer.
+  if (request.readableEnded || request.destroyed) return;
   let dropped = 0;
   const onData = (chunk: Buffer) => {
     dropped += chunk.length;
@@ -44,7 +45,7 @@ export function readRequestBytes(request: IncomingMessage, limitBytes: number): 
     discardRestOfBody(request);
     return Promise.reject(tooLarge(limitBytes));
   }
-  if (request.complete) return Promise.resolve(Buffer.alloc(0));
+  if (request.readableEnded) return Promise.resolve(Buffer.alloc(0));
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;

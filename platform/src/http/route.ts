@@ -17,10 +17,13 @@ export interface RouteInput<
   B extends TSchema | undefined,
   Q extends TSchema | undefined,
   P extends TSchema | undefined,
+  H extends TSchema | undefined = undefined,
 > {
   body: Maybe<B>;
   query: Maybe<Q>;
   params: Maybe<P>;
+  /** The request headers `spec.headers` declares (names in lower case), validated. */
+  headers: Maybe<H>;
   principal: Principal | undefined;
   ctx: AppContext;
   /** Aborted when the server begins to close: a streamed response ends on it. */
@@ -48,6 +51,7 @@ export interface RouteSpec<
   B extends TSchema | undefined,
   Q extends TSchema | undefined,
   P extends TSchema | undefined,
+  H extends TSchema | undefined = undefined,
 > {
   method: HttpMethod;
   /** Koa-router path template, e.g. `/api/users/:id`. */
@@ -62,15 +66,21 @@ export interface RouteSpec<
   bodyLimitBytes?: number;
   query?: Q;
   params?: P;
+  /**
+   * Request headers the route needs, as an object schema over lower-case names. Validated like
+   * the query (other headers are not its business, so give it additionalProperties: true) and
+   * documented as header parameters.
+   */
+  headers?: H;
   responses: Record<number, ResponseSpec>;
   /** Hidden routes (internal service-to-service) are still validated but left out of OpenAPI. */
   internal?: boolean;
-  handler: (input: RouteInput<B, Q, P>) => Promise<RouteResult | undefined>;
+  handler: (input: RouteInput<B, Q, P, H>) => Promise<RouteResult | undefined>;
 }
 
 /** A route with its types erased, ready to be mounted. */
 export interface Route {
-  spec: RouteSpec<TSchema | undefined, TSchema | undefined, TSchema | undefined>;
+  spec: RouteSpec<TSchema | undefined, TSchema | undefined, TSchema | undefined, TSchema | undefined>;
   run(ctx: AppContext, deps: { verifier: TokenVerifier | undefined; bodyLimitBytes: number }): Promise<void>;
 }
 
@@ -93,7 +103,8 @@ export function defineRoute<
   B extends TSchema | undefined = undefined,
   Q extends TSchema | undefined = undefined,
   P extends TSchema | undefined = undefined,
->(spec: RouteSpec<B, Q, P>): Route {
+  H extends TSchema | undefined = undefined,
+>(spec: RouteSpec<B, Q, P, H>): Route {
   const run: Route['run'] = async (ctx, deps) => {
     ctx.state.routeTemplate = spec.path;
     spec.rateLimit?.hit(ctx);
@@ -102,18 +113,20 @@ export function defineRoute<
     const params = parsePart(spec.params, { ...ctx.params }, 'params', true);
     assertQueryIsUtf8(ctx.querystring);
     const query = parsePart(spec.query, { ...ctx.query }, 'query', true);
+    const headers = parsePart(spec.headers, { ...ctx.headers }, 'headers', true);
     let rawBody: unknown;
     if (spec.body !== undefined) {
       rawBody = await readBody(ctx, spec.bodyFormat ?? 'json', spec.bodyLimitBytes ?? deps.bodyLimitBytes);
     }
     const body = parsePart(spec.body, rawBody, '', spec.bodyFormat === 'form');
-    const problems = [...params.problems, ...query.problems, ...body.problems];
+    const problems = [...params.problems, ...query.problems, ...headers.problems, ...body.problems];
     if (problems.length > 0) throw validationFailed(problems);
     const result = await spec.handler({
       // The values were produced by checkSchema for exactly these schemas (or are undefined without one).
       body: body.value as Maybe<B>,
       query: query.value as Maybe<Q>,
       params: params.value as Maybe<P>,
+      headers: headers.value as Maybe<H>,
       principal,
       ctx,
       closing: closingSignal(ctx.app),

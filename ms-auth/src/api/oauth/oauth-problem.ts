@@ -65,6 +65,20 @@ export function asOAuthError(error: unknown): OAuthError | undefined {
 }
 
 /**
+ * The platform's other refusals (413 body too large, 415 not a form, 429, a malformed or aborted
+ * body) keep their status and headers but speak RFC 6749 §5.2 like the rest of the endpoint:
+ * an OAuth client parses `error`, not problem+json.
+ */
+function inOAuthForm(error: unknown): unknown {
+  if (!(error instanceof HttpProblem) || error.status >= 500 || error.protocolBody) return error;
+  const description = error.detail ?? 'The request is invalid.';
+  return new HttpProblem(error.status, error.code, description, {
+    headers: { ...error.headers, ...NO_STORE },
+    protocolBody: { error: 'invalid_request', error_description: description },
+  });
+}
+
+/**
  * Makes an OAuth endpoint answer every refusal in RFC 6749 form, including the ones the
  * platform raises before the handler runs (a repeated or oversized parameter).
  */
@@ -76,7 +90,7 @@ export function oauthEndpoint(route: Route): Route {
         await route.run(ctx, deps);
       } catch (error) {
         const refusal = asOAuthError(error);
-        if (!refusal) throw error;
+        if (!refusal) throw inOAuthForm(error);
         if (error instanceof UpstreamUnavailableError)
           ctx.state.log.warn({ err: error }, 'dependency unavailable');
         throw oauthProblem(refusal);

@@ -12,12 +12,12 @@ export const OAuthErrorBody = Type.Object(
 export const OAUTH_ERROR_RESPONSES = {
   400: { description: 'invalid_request and the other RFC 6749 §5.2 errors', schema: OAuthErrorBody },
   401: { description: 'invalid_client: client authentication failed', schema: OAuthErrorBody },
-  413: { description: 'The body is too large', contentType: 'application/problem+json' },
+  413: { description: 'invalid_request: the body is too large', schema: OAuthErrorBody },
   415: {
-    description: 'The body is not application/x-www-form-urlencoded',
-    contentType: 'application/problem+json',
+    description: 'invalid_request: the body is not UTF-8 application/x-www-form-urlencoded',
+    schema: OAuthErrorBody,
   },
-  429: { description: 'Too many requests (see Retry-After)' },
+  429: { description: 'Too many requests (see Retry-After)', schema: OAuthErrorBody },
   503: { description: 'temporarily_unavailable: a dependency is down', schema: OAuthErrorBody },
 };
 

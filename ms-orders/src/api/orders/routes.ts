@@ -1,4 +1,4 @@
-import { badRequest, defineRoute, validationFailed, type Route } from '@marketshare/platform';
+import { defineRoute, validationFailed, type Route } from '@marketshare/platform';
 import { Checkout } from '../../domain/checkout.js';
 import { OrderLifecycle } from '../../domain/order-status.js';
 import type { OrdersDeps } from '../../deps.js';
@@ -11,7 +11,7 @@ import {
   ChangeStatusBody,
   CheckoutBody,
   CheckoutView,
-  IDEMPOTENCY_KEY_PATTERN,
+  CheckoutHeaders,
   ListOrdersQuery,
   OrderPage,
   OrderParams,
@@ -20,20 +20,6 @@ import {
 
 const PEOPLE = { roles: ['consumer', 'seller'] } as const;
 const NOT_FOUND = { 404: problem("order_not_found (another's order is not found either)") };
-
-function idempotencyKeyOf(header: string | string[] | undefined): string {
-  if (header === undefined || header === '') {
-    throw badRequest('idempotency_key_required', 'Send an Idempotency-Key header (a UUID will do).', [
-      { field: 'headers.idempotency-key', message: 'is required' },
-    ]);
-  }
-  if (Array.isArray(header) || !IDEMPOTENCY_KEY_PATTERN.test(header)) {
-    throw validationFailed([
-      { field: 'headers.idempotency-key', message: 'must be 1-255 visible ASCII characters' },
-    ]);
-  }
-  return header;
-}
 
 function uniqueItems(items: { productId: string; quantity: number }[]) {
   const normalized = items.map((item) => ({
@@ -74,6 +60,7 @@ export function orderRoutes(deps: OrdersDeps): Route[] {
       summary: 'Check out the cart (body {}) or the given items: one order per seller',
       tags: ['orders'],
       auth: { roles: ['consumer'] },
+      headers: CheckoutHeaders,
       body: CheckoutBody,
       bodyLimitBytes: 16 * 1024,
       responses: {
@@ -86,9 +73,9 @@ export function orderRoutes(deps: OrdersDeps): Route[] {
         422: problem('idempotency_key_reused: the key came with another body'),
         503: problem('products_unavailable: nothing was ordered and nothing stays reserved'),
       },
-      handler: async ({ principal, body, ctx }) => {
+      handler: async ({ principal, body, headers }) => {
         const consumerId = consumerOf(principal);
-        const idempotencyKey = idempotencyKeyOf(ctx.headers['idempotency-key']);
+        const idempotencyKey = headers['idempotency-key'];
         const items = body.items === undefined ? undefined : uniqueItems(body.items);
         const response = await checkout.run({ consumerId, idempotencyKey, items });
         return { status: response.status, body: response.body };

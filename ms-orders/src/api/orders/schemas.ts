@@ -22,7 +22,17 @@ export const CheckoutBody = Type.Object(
 );
 
 /** 1–255 visible ASCII characters; clients usually send a UUID. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+export const CheckoutHeaders = Type.Object(
+  {
+    'idempotency-key': Type.String({
+      pattern: '^[\\x21-\\x7e]{1,255}$',
+      description:
+        'Idempotency-Key: 1-255 visible ASCII characters (a UUID will do). A retry with the same key and body gets the first answer; the same key with another body, 422.',
+    }),
+  },
+  // Every other header is the transport's business, not this route's.
+  { additionalProperties: true },
+);
 
 export const ChangeStatusBody = Type.Object(
   {

@@ -13,7 +13,7 @@ const USAGE = [
   '  start [--keep-on-failure]   start (or reuse) the stack and print its URLs',
   '  stop [--purge]              stop what start started; --purge also drops the databases,',
   '                              users and vhost of a stack with STACK_DB_PREFIX, and its state dir',
-  '  status                      list what this stack started',
+  '  status                      list what this stack started: state, pid, restarts, ports, log',
   '  infra                       start (or reuse) PostgreSQL, MariaDB, RabbitMQ only',
 ].join('\n');
 
@@ -39,12 +39,21 @@ async function status(): Promise<void> {
   const current = await stackStatus();
   console.log(`stack state: ${current.stateDir}`);
   if (current.processes.length === 0) console.log('nothing started by this stack is recorded');
+  const { supervisor } = current;
+  const watching = supervisor.running
+    ? `${'running'.padEnd(14)} pid ${supervisor.pid ?? '?'}`
+    : 'not running';
+  const checked = supervisor.lastCheckAt === null ? '' : `  last check ${supervisor.lastCheckAt}`;
+  if (current.processes.length > 0 || supervisor.running)
+    console.log(`  ${'supervisor'.padEnd(12)} ${watching}${checked}  log ${supervisor.log}`);
   for (const proc of current.processes) {
-    const state = proc.alive ? 'running' : 'not running';
+    const state = proc.held && proc.alive ? 'running (held)' : proc.state;
     const pid = proc.pid === null ? '' : ` pid ${proc.pid}`;
-    console.log(
-      `  ${proc.name.padEnd(12)} ${state.padEnd(12)}${pid} ports ${proc.ports.join(',')}  log ${proc.log}`,
-    );
+    const restarts =
+      proc.lastRestartAt === null ? '' : `  restarts ${proc.restarts} (last ${proc.lastRestartAt})`;
+    const ports = proc.ports.length === 0 ? '' : `  ports ${proc.ports.join(',')}`;
+    console.log(`  ${proc.name.padEnd(12)} ${state.padEnd(14)}${pid}${restarts}${ports}  log ${proc.log}`);
+    if (proc.crashLooping !== null) console.log(`  ${''.padEnd(12)} gave up: ${proc.crashLooping}`);
   }
   if (current.urls !== null && current.processes.some((proc) => proc.alive)) {
     console.log(`gateway ${current.urls.gateway}  prometheus ${current.urls.prometheus}`);

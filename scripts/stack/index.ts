@@ -18,6 +18,7 @@ export { startService, stopService } from './service-control.js';
 export type { ServiceControlOptions } from './service-control.js';
 export { stackStatus, stopStack } from './stop.js';
 export type { ProcessStatus, StackStatus, StopOptions } from './stop.js';
+export type { SupervisorStatus } from './supervisor-control.js';
 export { SERVICES } from './services.js';
 export type { ServiceSpec } from './services.js';
 export { gatewayEnv, fetchMongoStandIn, mongoLibDir } from './components.js';

@@ -1,6 +1,17 @@
 /** Processes the runner started: spawning detached, pid records, liveness, stopping. */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { run } from './exec.js';
@@ -80,13 +91,28 @@ export function readRecord(stateDir: string, name: string): ProcessRecord | null
   return readRecords(stateDir).find((record) => record.name === name) ?? null;
 }
 
+/**
+ * Written to a temporary name and renamed: the supervisor rewrites records while `npm stop` or
+ * `npm run status` read them, and a reader must never see half a file (it would skip the record).
+ */
+export function writeJsonAtomic(
+  file: string,
+  value: unknown,
+  options: { mode?: number; mkdir?: boolean } = {},
+): void {
+  if (options.mkdir ?? true) mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: options.mode ?? 0o644 });
+  renameSync(tmp, file);
+}
+
 export function writeRecord(stateDir: string, record: ProcessRecord): void {
-  mkdirSync(pidDir(stateDir), { recursive: true });
-  writeFileSync(path.join(pidDir(stateDir), `${record.name}.json`), `${JSON.stringify(record, null, 2)}\n`);
+  writeJsonAtomic(path.join(pidDir(stateDir), `${record.name}.json`), record);
 }
 
 export function removeRecord(stateDir: string, name: string): void {
   rmSync(path.join(pidDir(stateDir), `${name}.json`), { force: true });
+  rmSync(specFile(stateDir, name), { force: true });
 }
 
 /** The next start sequence number in this state dir. */
@@ -103,12 +129,45 @@ export interface DaemonSpec {
   ports: number[];
 }
 
-/** Starts a detached process (own process group) logging to $STACK_DIR/logs/<name>.log. */
-export function spawnDaemon(stateDir: string, spec: DaemonSpec): ProcessRecord {
+/**
+ * How each daemon was spawned, so the supervisor can spawn it again: $STACK_DIR/specs/<name>.json.
+ * The environment holds the stack's secrets, hence mode 600 in a mode 700 directory.
+ */
+export function specFile(stateDir: string, name: string): string {
+  return path.join(stateDir, 'specs', `${name}.json`);
+}
+
+export function writeSpec(stateDir: string, spec: DaemonSpec): void {
+  const dir = path.dirname(specFile(stateDir, spec.name));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  writeJsonAtomic(specFile(stateDir, spec.name), spec, { mode: 0o600 });
+}
+
+export function readSpec(stateDir: string, name: string): DaemonSpec | null {
+  try {
+    return JSON.parse(readFileSync(specFile(stateDir, name), 'utf8')) as DaemonSpec; // written by writeSpec
+  } catch {
+    return null;
+  }
+}
+
+export interface Spawned {
+  child: ChildProcess;
+  pid: number;
+  startTime: string | null;
+  log: string;
+}
+
+/**
+ * Starts a detached process (own process group) logging to $STACK_DIR/logs/<name>.log, without
+ * recording it; `note` goes into the log's header line (e.g. why it was started again).
+ */
+export function spawnDetached(stateDir: string, spec: DaemonSpec, note = 'starting'): Spawned {
   mkdirSync(logDir(stateDir), { recursive: true });
   const log = logFile(stateDir, spec.name);
   const fd = openSync(log, 'a');
-  writeFileSync(fd, `\n--- ${new Date().toISOString()} starting ${spec.command} ${spec.args.join(' ')}\n`);
+  writeFileSync(fd, `\n--- ${new Date().toISOString()} ${note} ${spec.command} ${spec.args.join(' ')}\n`);
   const child = spawn(spec.command, spec.args, {
     cwd: spec.cwd,
     env: spec.env,
@@ -121,11 +180,18 @@ export function spawnDaemon(stateDir: string, spec: DaemonSpec): ProcessRecord {
     // Reported through the liveness check and the log; keeps an ENOENT from crashing us.
   });
   if (child.pid === undefined) throw new Error(`could not start ${spec.name} (${spec.command})`);
+  return { child, pid: child.pid, startTime: processStartTime(child.pid), log };
+}
+
+/** Starts a detached daemon and records it, with its spawn spec (what the supervisor watches). */
+export function spawnDaemon(stateDir: string, spec: DaemonSpec): ProcessRecord {
+  const { pid, startTime, log } = spawnDetached(stateDir, spec);
+  writeSpec(stateDir, spec);
   const record: ProcessRecord = {
     name: spec.name,
     order: nextOrder(stateDir),
-    pid: child.pid,
-    startTime: processStartTime(child.pid),
+    pid,
+    startTime,
     group: true,
     ports: spec.ports,
     log,

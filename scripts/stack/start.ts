@@ -16,6 +16,7 @@ import {
 import { GATEWAY, MONGO, PROMETHEUS, SMTP, waitForComponent } from './components.js';
 import type { Component } from './components.js';
 import { dropDatabases, provisionDatabases } from './databases.js';
+import { hold, release } from './holds.js';
 import { ensureInfra, ensureVhost } from './infra.js';
 import { httpStatus, waitUntil } from './net.js';
 import { portConflicts } from './portcheck.js';
@@ -25,6 +26,7 @@ import { loadOrCreateSecrets, secretsFile } from './secrets.js';
 import { SERVICES, serviceEnv, serviceExists } from './services.js';
 import type { ServiceSpec } from './services.js';
 import { stopStack } from './stop.js';
+import { ensureSupervisor, supervisorEnabled } from './supervisor-control.js';
 import { PORT_PURPOSES } from './types.js';
 import type { Logger, Ports, ProcessRecord, Secrets, StackConfig, StackContext, StackUrls } from './types.js';
 
@@ -53,6 +55,8 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Stop what this call started when it fails; default true. */
   stopOnFailure?: boolean;
+  /** Run the supervisor (restarts what exits); default true unless STACK_SUPERVISOR=off. */
+  supervise?: boolean;
   log?: Logger;
 }
 
@@ -160,6 +164,10 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
   const conflicts = await portConflicts(claims);
   if (conflicts.length > 0) throw new StackError(conflicts.join('\n'));
   writeConfig(stateDir, config);
+  // Until every process is ready, a failure is this call's to report, not the supervisor's to
+  // retry: all of them are held, and handed to the supervisor at the end.
+  const held = [...aux.map((component) => component.name), ...services.map((spec) => spec.name)];
+  await hold(stateDir, held, 'being started by startStack');
 
   const startedNow: string[] = [];
   try {
@@ -207,6 +215,8 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
     await Promise.all(services.map((spec) => awaitService(ctx, spec, timeoutMs)));
     await startComponent(GATEWAY);
     await Promise.all([awaitComponent(GATEWAY, 30_000), awaitComponent(PROMETHEUS, 60_000)]);
+    release(stateDir, held);
+    if (options.supervise ?? supervisorEnabled(env)) await ensureSupervisor(stateDir, env, log);
     const urls = stackUrls(config);
     return {
       stateDir,
@@ -222,6 +232,11 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
       serviceEnv: serviceEnvs,
     };
   } catch (error) {
+    // What failed (or was started with it) stays held: nothing restarts a failed start.
+    release(
+      stateDir,
+      held.filter((name) => !startedNow.includes(name)),
+    );
     if (options.stopOnFailure ?? true) {
       await stopStack(stateDir, { only: startedNow, log });
     }

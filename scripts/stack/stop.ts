@@ -5,7 +5,10 @@ import { readConfig, resolveStateDir, stackUrls } from './config.js';
 import { dropDatabases } from './databases.js';
 import { deleteVhost } from './infra.js';
 import { clientConnections } from './portcheck.js';
+import { isHeld, releaseAll } from './holds.js';
 import { isRecordAlive, readRecords, removeRecord, stopRecord } from './procs.js';
+import { stopSupervisor, supervisorStatus } from './supervisor-control.js';
+import type { SupervisorStatus } from './supervisor-control.js';
 import type { Logger, StackConfig, StackUrls } from './types.js';
 
 export interface StopOptions {
@@ -21,10 +24,16 @@ export interface StopOptions {
 
 const defaultLog: Logger = (message) => console.log(`[stack] ${message}`);
 
-/** Stops what the stack in stateDir started; returns the names stopped. */
+/**
+ * Stops what the stack in stateDir started; returns the names stopped (the supervisor aside:
+ * without `only`, it is stopped first, so that it restarts nothing of what is being stopped).
+ */
 export async function stopStack(stateDir?: string, options: StopOptions = {}): Promise<string[]> {
   const dir = resolveStateDir(stateDir);
   const log = options.log ?? defaultLog;
+  const whole = options.only === undefined;
+  const supervisorStopped = whole && (await stopSupervisor(dir, log));
+  // Read after the supervisor is gone: a process it has just restarted is in them.
   const records = readRecords(dir)
     .filter((record) => options.only === undefined || options.only.includes(record.name))
     .reverse();
@@ -43,7 +52,8 @@ export async function stopStack(stateDir?: string, options: StopOptions = {}): P
     removeRecord(dir, record.name);
   }
   rmSync(path.join(dir, 'pids', 'mariadb.pid'), { force: true });
-  if (records.length === 0) log('nothing to stop');
+  if (whole) releaseAll(dir);
+  if (records.length === 0 && !supervisorStopped) log('nothing to stop');
   if (options.purge === true) await purge(dir, log);
   return stopped;
 }
@@ -74,6 +84,14 @@ export interface ProcessStatus {
   name: string;
   pid: number | null;
   alive: boolean;
+  /** 'crash-looping': dead, and the supervisor gave up on it (its restart limit). */
+  state: 'running' | 'not running' | 'crash-looping';
+  /** Held by stopService/startService/startStack: the supervisor leaves it alone for now. */
+  held: boolean;
+  /** Times the supervisor restarted it, and when it last did. */
+  restarts: number;
+  lastRestartAt: string | null;
+  crashLooping: string | null;
   ports: number[];
   log: string;
 }
@@ -83,19 +101,30 @@ export interface StackStatus {
   config: StackConfig | null;
   urls: StackUrls | null;
   processes: ProcessStatus[];
+  supervisor: SupervisorStatus;
 }
 
 export async function stackStatus(stateDir?: string): Promise<StackStatus> {
   const dir = resolveStateDir(stateDir);
   const config = readConfig(dir);
   const processes = await Promise.all(
-    readRecords(dir).map(async (record) => ({
-      name: record.name,
-      pid: record.pid,
-      alive: await isRecordAlive(record),
-      ports: record.ports,
-      log: record.log,
-    })),
+    readRecords(dir).map(async (record): Promise<ProcessStatus> => {
+      const alive = await isRecordAlive(record);
+      const looping = !alive && record.crashLooping !== undefined;
+      return {
+        name: record.name,
+        pid: record.pid,
+        alive,
+        state: alive ? 'running' : looping ? 'crash-looping' : 'not running',
+        held: isHeld(dir, record.name),
+        restarts: record.restarts ?? 0,
+        lastRestartAt: record.lastRestartAt ?? null,
+        crashLooping: record.crashLooping ?? null,
+        ports: record.ports,
+        log: record.log,
+      };
+    }),
   );
-  return { stateDir: dir, config, urls: config === null ? null : stackUrls(config), processes };
+  const supervisor = await supervisorStatus(dir);
+  return { stateDir: dir, config, urls: config === null ? null : stackUrls(config), processes, supervisor };
 }

@@ -85,6 +85,11 @@ export interface ProcessRecord {
    */
   shared?: boolean;
   startedAt: string;
+  /** Times the supervisor started it again after it exited, and when it last did. */
+  restarts?: number;
+  lastRestartAt?: string;
+  /** Set when the supervisor gave up on it (its restart limit): why. */
+  crashLooping?: string;
 }
 
 /** The resolved configuration of one stack, kept in `$STACK_DIR/stack.json`. */

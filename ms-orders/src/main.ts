@@ -25,8 +25,16 @@ import { HttpProductsClient } from './upstream/products-client.js';
 const config = loadConfigOrExit(OrdersConfigSchema);
 const logger = createLogger({ service: 'ms-orders', level: config.LOG_LEVEL });
 installCrashHandlers(logger);
+const lifecycle = new Lifecycle(logger, config.SHUTDOWN_TIMEOUT_MS);
 
 const connection = mongoose.createConnection(config.MONGO_URL, { serverSelectionTimeoutMS: 10_000 });
+// The driver reconnects by itself and queries meanwhile fail after the selection timeout;
+// these only say so in the log (mongoose emits 'error' solely to listeners: nothing to catch).
+connection.on('error', (error: unknown) => logger.warn({ err: error }, 'MongoDB connection error'));
+connection.on('disconnected', () => {
+  if (!lifecycle.isShuttingDown()) logger.warn('MongoDB disconnected; the driver reconnects');
+});
+connection.on('reconnected', () => logger.info('MongoDB reconnected'));
 const models = ordersModels(connection);
 try {
   await connection.asPromise();
@@ -37,7 +45,6 @@ try {
 }
 
 const metrics = createServiceMetrics('ms-orders');
-const lifecycle = new Lifecycle(logger, config.SHUTDOWN_TIMEOUT_MS);
 
 // Orders are accepted while RabbitMQ is away: their events wait in the documents for the relay.
 const rabbit = new RabbitConnection({ url: config.RABBITMQ_URL, logger, connectionName: 'ms-orders' });

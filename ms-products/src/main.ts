@@ -37,7 +37,7 @@ try {
   process.exit(1);
 }
 
-const pool = createPgPool(config.POSTGRES_URL);
+const pool = createPgPool(config.POSTGRES_URL, { logger });
 const metrics = createServiceMetrics('ms-products');
 const rabbit = new RabbitConnection({ url: config.RABBITMQ_URL, logger, connectionName: 'ms-products' });
 rabbit.start();

@@ -116,9 +116,17 @@ export class InternalHttpClient {
       throw new UpstreamUnavailableError(this.options.name, String(error));
     }
     if (response.status >= 502 && response.status <= 504) {
+      // An unread body keeps its connection busy until the garbage collector finds it.
+      await response.body?.cancel().catch(() => undefined);
       throw new UpstreamUnavailableError(this.options.name, `HTTP ${response.status}`);
     }
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // The timeout covers the body too, and a peer can reset mid-body: both are outages.
+      throw new UpstreamUnavailableError(this.options.name, `reading the answer failed: ${String(error)}`);
+    }
     let parsed: unknown = undefined;
     if (text !== '') {
       try {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context, trace } from '@opentelemetry/api';
 import { startTelemetry } from '../src/telemetry.js';
@@ -105,5 +105,50 @@ describe('platform internal HTTP client', () => {
     await assert.rejects(refused.request('GET', '/x'), UpstreamUnavailableError);
     const unavailable = new InternalHttpClient({ name: 'failing', baseUrl: failing.url });
     await assert.rejects(unavailable.request('GET', '/x'), UpstreamUnavailableError);
+  });
+
+  /** A peer whose answer misbehaves after its headers; resolves each response's 'close'. */
+  async function misbehaving(behave: (response: ServerResponse) => void) {
+    const closed: Promise<void>[] = [];
+    const server = createServer((request, response) => {
+      request.resume();
+      closed.push(new Promise((resolve) => response.once('close', () => resolve())));
+      behave(response);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo; // a listening TCP server has an AddressInfo
+    return { url: `http://127.0.0.1:${port}`, closed };
+  }
+
+  it('turns a body that stalls past the timeout or is cut off into UpstreamUnavailableError', async () => {
+    const stalling = await misbehaving((response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"items": [');
+    });
+    const cut = await misbehaving((response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      response.write('{"items": [', () => response.socket?.destroy());
+    });
+    const slow = new InternalHttpClient({ name: 'stalling', baseUrl: stalling.url, timeoutMs: 200 });
+    await assert.rejects(slow.request('GET', '/x'), UpstreamUnavailableError);
+    const reset = new InternalHttpClient({ name: 'cut', baseUrl: cut.url, timeoutMs: 2_000 });
+    await assert.rejects(reset.request('GET', '/x'), UpstreamUnavailableError);
+  });
+
+  it('lets go of the connection of a gateway error at once instead of leaving its body unread', async () => {
+    const failing = await misbehaving((response) => {
+      response.writeHead(503, { 'content-type': 'text/html' });
+      // A large error page, still streaming: unread, it would hold the socket open.
+      const timer = setInterval(() => response.write('x'.repeat(64 * 1024)), 10);
+      response.once('close', () => clearInterval(timer));
+    });
+    const client = new InternalHttpClient({ name: 'failing', baseUrl: failing.url, timeoutMs: 5_000 });
+    await assert.rejects(client.request('GET', '/x'), UpstreamUnavailableError);
+    const released = await Promise.race([
+      Promise.all(failing.closed).then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 1_000)),
+    ]);
+    assert.equal(released, true, 'the client closed the connection of the unread answer');
   });
 });

@@ -106,17 +106,34 @@ export class JwksVerifier implements TokenVerifier {
     }).catch((error: unknown) => {
       throw new InvalidTokenError(`key set unavailable: ${String(error)}`);
     });
-    if (!response.ok) throw new InvalidTokenError(`key set unavailable: HTTP ${response.status}`);
-    const body: unknown = await response.json();
+    if (!response.ok) {
+      // An unread body holds the connection until garbage collection.
+      await response.body?.cancel().catch(() => undefined);
+      throw new InvalidTokenError(`key set unavailable: HTTP ${response.status}`);
+    }
+    // A body that stalls past the timeout, is cut off or is not JSON is an unavailable key set too.
+    const body: unknown = await response.json().catch((error: unknown) => {
+      throw new InvalidTokenError(`key set unreadable: ${String(error)}`);
+    });
     if (!isJwkList(body)) throw new InvalidTokenError('key set malformed');
     const next = new Map<string, CachedKey>();
     for (const jwk of body.keys) {
       if (typeof jwk.kid !== 'string' || typeof jwk.alg !== 'string') continue;
       if (!this.algorithms.includes(jwk.alg)) continue;
-      next.set(jwk.kid, { key: createPublicKey({ key: jwk, format: 'jwk' }), alg: jwk.alg });
+      const key = publicKeyOf(jwk);
+      if (key) next.set(jwk.kid, { key, alg: jwk.alg });
     }
     this.keys = next;
     this.fetchedAt = Date.now();
+  }
+}
+
+/** A key that does not parse is left out, like one of an algorithm we do not accept. */
+function publicKeyOf(jwk: JsonWebKey): KeyObject | undefined {
+  try {
+    return createPublicKey({ key: jwk, format: 'jwk' });
+  } catch {
+    return undefined;
   }
 }
 

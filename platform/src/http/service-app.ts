@@ -40,6 +40,15 @@ export function createServiceApp(options: ServiceAppOptions): Koa<AppState> {
   // Only the last X-Forwarded-For hop (the one the gateway appended) is trusted; earlier ones are client-supplied.
   const app = new Koa<AppState>({ proxy: options.trustProxy ?? true, maxIpsCount: 1 });
   app.silent = true;
+  // Koa reports here what fails after the response began (a body stream, a client gone
+  // mid-answer); earlier errors are errorHandler's. Its own listener is silent: log them.
+  app.on('error', (error: unknown, ctx?: AppContext) => {
+    const log = ctx?.state.log ?? options.logger;
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE')
+      log.debug({ err: error }, 'client went away mid-response');
+    else log.warn({ err: error }, 'error after the response began');
+  });
   const router = new Router<AppState>();
   const deps = { verifier: options.verifier, bodyLimitBytes: options.bodyLimitBytes };
 

@@ -24,6 +24,8 @@ export function createMysqlPool(url: string, options: { connectionLimit?: number
  */
 export async function runMigrations(url: string, migrations: Migration[], logger?: Logger): Promise<number> {
   const connection = await mysql.createConnection({ uri: url, multipleStatements: true, timezone: 'Z' });
+  // A connection that dies between two queries emits 'error'; the next query fails the migration.
+  connection.on('error', () => undefined);
   try {
     const [lockRows] = await connection.query<RowDataPacket[]>(
       "SELECT GET_LOCK('schema_migrations', 60) AS got",

@@ -9,13 +9,36 @@ export type { Pool as PgPool, PoolClient as PgClient, QueryResultRow } from 'pg'
 // beyond any price or stock we store, so read them as numbers rather than strings.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export function createPgPool(url: string, options: { max?: number } = {}): pg.Pool {
-  return new pg.Pool({
+export interface PgPoolOptions {
+  max?: number;
+  /** where failures of pooled connections are reported (silent without one: CLIs, benches) */
+  logger?: Logger;
+}
+
+/**
+ * A pool whose connections may die at any time (a server restart, `pg_terminate_backend`, a
+ * network cut) without taking the process with them. pg emits such a failure as an 'error'
+ * event, and an 'error' nobody listens to is thrown: on the pool for an idle connection, and
+ * on the client itself while it is checked out (pg-pool listens only while it is idle), even
+ * when the query in flight already rejected with it. The pool drops a dead connection on
+ * release; what a caller was doing with it fails through its own promise.
+ */
+export function createPgPool(url: string, options: PgPoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
+  const logger = options.logger?.child({ component: 'pg-pool' });
+  pool.on('error', (error) => {
+    logger?.warn({ err: error }, 'idle PostgreSQL connection failed; the pool replaces it');
+  });
+  pool.on('connect', (client) => {
+    // Idle failures are reported by the pool's listener above, so this one stays quiet.
+    client.on('error', (error) => logger?.debug({ err: error }, 'PostgreSQL connection failed'));
+  });
+  return pool;
 }
 
 /** A fixed key for pg_advisory_lock, so concurrently starting instances migrate once. */
@@ -31,6 +54,9 @@ export async function runPgMigrations(
   logger?: Logger,
 ): Promise<number> {
   const client = new pg.Client({ connectionString: url });
+  // A connection cut mid-migration fails the query in flight (and so this function); pg
+  // also emits it as an 'error' event, which would otherwise be thrown.
+  client.on('error', (error) => logger?.warn({ err: error }, 'migration connection failed'));
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Validates gateway/haproxy.cfg with example addresses (the stack runner, compose and the
-# cluster each set their own). Usage: bash scripts/check-gateway.sh [config]
+# cluster each set their own), and the files it loads from its directory (errors/*.http,
+# payload-too-large.lua). Usage: bash scripts/check-gateway.sh [config]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 config="${1:-gateway/haproxy.cfg}"

@@ -54,12 +54,13 @@ export interface RunningHaproxy {
   stop: () => Promise<void>;
 }
 
-/** Runs gateway/haproxy.cfg in the foreground with the given environment. */
+/** Runs gateway/haproxy.cfg (or another config) in the foreground with the given environment. */
 export async function startHaproxy(
   env: Record<string, string>,
   waitPorts: number[],
+  config = path.join(REPO_ROOT, 'gateway', 'haproxy.cfg'),
 ): Promise<RunningHaproxy> {
-  const child = spawn('haproxy', ['-db', '-f', path.join(REPO_ROOT, 'gateway', 'haproxy.cfg')], {
+  const child = spawn('haproxy', ['-db', '-f', config], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,30 +6,23 @@ import { createServiceApp } from '../src/http/service-app.js';
 import { defineRoute } from '../src/http/route.js';
 import type { ListeningServer } from '../src/server.js';
 import { serveForTest } from '../src/testing/http.js';
-import { RawHttpConnection, requestHead } from '../src/testing/raw-http.js';
+import { RawConnection, requestBytes, type RequestSpec } from '../src/testing/raw-http.js';
 
 const LIMIT = 1024;
 const json = { 'content-type': 'application/json' };
 
-/** Sends `head` + `body`, reads the answer, then asks for /healthz on the same connection. */
-async function thenHealthz(server: ListeningServer, head: string, body: Buffer | string = '') {
-  const connection = await RawHttpConnection.open(server.port);
+/** Sends a request, reads the answer, then asks for /healthz on the same connection. */
+async function thenHealthz(server: ListeningServer, spec: RequestSpec) {
+  const connection = await RawConnection.open(server.port);
   try {
-    await connection.write(head);
-    if (body.length > 0) await connection.write(body);
+    await connection.write(requestBytes(spec));
     const first = await connection.next(5_000);
-    await connection.write(requestHead('GET', '/healthz'));
+    await connection.write(requestBytes({ method: 'GET', target: '/healthz' }));
     const second = await connection.next(2_000);
     return { first, second };
   } finally {
     connection.destroy();
   }
-}
-
-function chunked(totalBytes: number): string {
-  const chunk = `${'x'.repeat(512)}`;
-  const count = Math.ceil(totalBytes / chunk.length);
-  return `${`200\r\n${chunk}\r\n`.repeat(count)}0\r\n\r\n`;
 }
 
 describe('platform request bodies', () => {
@@ -109,8 +102,13 @@ describe('platform request bodies', () => {
   });
 
   it('drains a chunked body over the limit: 413, and the next request on the connection is answered', async () => {
-    const head = requestHead('POST', '/api/notes', { ...json, 'transfer-encoding': 'chunked' });
-    const { first, second } = await thenHealthz(server, head, chunked(LIMIT * 512));
+    const { first, second } = await thenHealthz(server, {
+      method: 'POST',
+      target: '/api/notes',
+      headers: json,
+      body: 'x'.repeat(LIMIT * 512),
+      chunkBytes: 512,
+    });
     assert.equal(first.kind === 'response' && first.response.status, 413);
     assert.equal(second.kind === 'response' && second.response.status, 200);
     assert.equal(stored.length, 0);
@@ -118,39 +116,43 @@ describe('platform request bodies', () => {
 
   it('drains a fixed-length body over the limit the same way', async () => {
     const size = LIMIT * 512;
-    const head = requestHead('POST', '/api/notes', { ...json, 'content-length': String(size) });
-    const { first, second } = await thenHealthz(server, head, 'x'.repeat(size));
+    const { first, second } = await thenHealthz(server, {
+      method: 'POST',
+      target: '/api/notes',
+      headers: json,
+      body: 'x'.repeat(size),
+    });
     assert.equal(first.kind === 'response' && first.response.status, 413);
     assert.equal(second.kind === 'response' && second.response.status, 200);
   });
 
   it('drains a body a route refuses before reading it (wrong type) and one a GET never reads', async () => {
-    const body = 'x'.repeat(LIMIT / 2);
-    const refused = await thenHealthz(
-      server,
-      requestHead('POST', '/api/notes', {
-        'content-type': 'text/plain',
-        'content-length': String(body.length),
-      }),
-      body,
-    );
+    const refused = await thenHealthz(server, {
+      method: 'POST',
+      target: '/api/notes',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x'.repeat(LIMIT / 2),
+    });
     assert.equal(refused.first.kind === 'response' && refused.first.response.status, 415);
     assert.equal(refused.second.kind === 'response' && refused.second.response.status, 200);
-    const ignored = await thenHealthz(
-      server,
-      requestHead('GET', '/api/notes', { 'transfer-encoding': 'chunked' }),
-      chunked(LIMIT * 4),
-    );
+    const ignored = await thenHealthz(server, {
+      method: 'GET',
+      target: '/api/notes',
+      body: 'x'.repeat(LIMIT * 4),
+      chunkBytes: 512,
+    });
     assert.equal(ignored.first.kind === 'response' && ignored.first.response.status, 200);
     assert.equal(ignored.second.kind === 'response' && ignored.second.response.status, 200);
   });
 
   it('closes the connection of a body past the discard bound instead of reading it forever', async () => {
-    const connection = await RawHttpConnection.open(server.port);
+    const connection = await RawConnection.open(server.port);
     try {
-      await connection.write(requestHead('POST', '/api/notes', { ...json, 'transfer-encoding': 'chunked' }));
+      const head = requestBytes({ method: 'POST', target: '/api/notes', headers: json, chunkBytes: 1 });
+      // The head without its terminating empty chunk: the body goes on as long as we send.
+      await connection.write(head.subarray(0, head.length - '0\r\n\r\n'.length));
       const chunk = `4000\r\n${'y'.repeat(0x4000)}\r\n`;
-      for (let sent = 0; sent < 16 * 1024 * 1024 && !connection.socket.destroyed; sent += 0x4000) {
+      for (let sent = 0; sent < 16 * 1024 * 1024 && !connection.isClosed; sent += 0x4000) {
         await connection.write(chunk);
       }
       const first = await connection.next(5_000);
@@ -163,14 +165,6 @@ describe('platform request bodies', () => {
   });
 
   it('refuses invalid UTF-8, deep nesting and non-finite numbers in JSON bodies', async () => {
-    const send = async (body: Buffer | string) =>
-      (
-        await thenHealthz(
-          server,
-          requestHead('POST', '/api/notes', { ...json, 'content-length': String(Buffer.byteLength(body)) }),
-          body,
-        )
-      ).first;
     const invalidUtf8 = Buffer.concat([
       Buffer.from('{"text":"'),
       Buffer.from([0xc3, 0x28]),
@@ -183,10 +177,15 @@ describe('platform request bodies', () => {
       ['{"text":"a","count":1e309}', 'validation_failed'],
       ['{"text":"a","count":100000000000000000000}', 'validation_failed'],
     ] as const) {
-      const outcome = await send(body);
-      assert.ok(outcome.kind === 'response', `no answer to ${String(body).slice(0, 40)}`);
-      assert.equal(outcome.response.status, 400);
-      assert.equal(JSON.parse(outcome.response.body).code, code);
+      const { first } = await thenHealthz(server, {
+        method: 'POST',
+        target: '/api/notes',
+        headers: json,
+        body,
+      });
+      assert.ok(first.kind === 'response', `no answer to ${String(body).slice(0, 40)}`);
+      assert.equal(first.response.status, 400);
+      assert.equal(JSON.parse(first.response.body.toString()).code, code);
     }
     assert.equal(stored.length, 0);
   });
@@ -194,23 +193,21 @@ describe('platform request bodies', () => {
   it('refuses a form whose percent-encoding is not UTF-8, and takes __proto__ as a plain field', async () => {
     const send = async (body: string) =>
       (
-        await thenHealthz(
-          server,
-          requestHead('POST', '/api/notes/form', {
-            'content-type': 'application/x-www-form-urlencoded',
-            'content-length': String(body.length),
-          }),
+        await thenHealthz(server, {
+          method: 'POST',
+          target: '/api/notes/form',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body,
-        )
+        })
       ).first;
     const invalid = await send('text=%FF');
     assert.ok(invalid.kind === 'response');
     assert.equal(invalid.response.status, 400);
-    assert.equal(JSON.parse(invalid.response.body).errors[0].field, 'text');
+    assert.equal(JSON.parse(invalid.response.body.toString()).errors[0].field, 'text');
     const proto = await send('text=a&__proto__=x');
     assert.ok(proto.kind === 'response');
     assert.equal(proto.response.status, 400);
-    assert.equal(JSON.parse(proto.response.body).errors[0].field, '__proto__');
+    assert.equal(JSON.parse(proto.response.body.toString()).errors[0].field, '__proto__');
   });
 
   it('refuses non-finite, huge and loosely written numbers in the query, naming the parameter', async () => {
@@ -226,17 +223,22 @@ describe('platform request bodies', () => {
       ['q=%FF', 'query.q'],
     ];
     for (const [query, field] of cases) {
-      const { first } = await thenHealthz(server, requestHead('GET', `/api/notes?${query}`));
+      const { first } = await thenHealthz(server, { method: 'GET', target: `/api/notes?${query}` });
       assert.ok(first.kind === 'response', query);
       assert.equal(first.response.status, 400, query);
-      const problem = JSON.parse(first.response.body);
+      const problem = JSON.parse(first.response.body.toString());
       assert.ok(
         problem.errors.some((error: { field: string }) => error.field === field),
-        `${query}: ${first.response.body}`,
+        `${query}: ${first.response.body.toString()}`,
       );
     }
-    const { first } = await thenHealthz(server, requestHead('GET', '/api/notes?limit=5&above=0&score=2.5'));
+    const { first } = await thenHealthz(server, {
+      method: 'GET',
+      target: '/api/notes?limit=5&above=0&score=2.5',
+    });
     assert.ok(first.kind === 'response');
-    assert.deepEqual(JSON.parse(first.response.body), { query: { limit: 5, above: 0, score: 2.5 } });
+    assert.deepEqual(JSON.parse(first.response.body.toString()), {
+      query: { limit: 5, above: 0, score: 2.5 },
+    });
   });
 });

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import sharp from 'sharp';
-import { RawHttpConnection, httpRequest, requestHead, waitFor } from '@marketshare/platform/testing';
+import { RawConnection, httpRequest, requestBytes, waitFor } from '@marketshare/platform/testing';
 import {
   countRows,
   field,
@@ -248,21 +248,24 @@ describe('ms-products images: upload, validation, thumbnails', function () {
     ]);
     for (const cut of [20, part.length - Math.floor(small.length / 2), part.length]) {
       const body = part.subarray(0, cut);
-      const connection = await RawHttpConnection.open(port);
+      const connection = await RawConnection.open(port);
       try {
         await connection.write(
-          requestHead('POST', `/api/products/${productId}/images`, {
-            authorization: `Bearer ${sellerToken}`,
-            'content-type': 'multipart/form-data; boundary=b',
-            'content-length': String(body.length),
+          requestBytes({
+            method: 'POST',
+            target: `/api/products/${productId}/images`,
+            headers: {
+              authorization: `Bearer ${sellerToken}`,
+              'content-type': 'multipart/form-data; boundary=b',
+            },
+            body,
           }),
         );
-        await connection.write(body);
         const answer = await connection.next(10_000);
         assert.ok(answer.kind === 'response', `cut at ${cut}: ${answer.kind}`);
-        assert.equal(answer.response.status, 400, answer.response.body);
-        assert.equal(field(JSON.parse(answer.response.body), 'code'), 'malformed_body');
-        await connection.write(requestHead('GET', '/readyz'));
+        assert.equal(answer.response.status, 400, answer.response.body.toString());
+        assert.equal(field(JSON.parse(answer.response.body.toString()), 'code'), 'malformed_body');
+        await connection.write(requestBytes({ method: 'GET', target: '/readyz' }));
         const next = await connection.next(2_000);
         assert.equal(next.kind === 'response' && next.response.status, 200, `cut at ${cut}`);
       } finally {

@@ -31,6 +31,17 @@ const tooLarge = (maxFileBytes: number) =>
     errors: [{ field: 'image', message: `exceeds ${maxFileBytes} bytes` }],
   });
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A field's bytes (carried as latin1 text) as UTF-8, or undefined when they are not UTF-8. */
+function strictUtf8(latin1: string): string | undefined {
+  try {
+    return utf8.decode(Buffer.from(latin1, 'latin1'));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Reads a multipart/form-data upload of exactly one file plus the fields of ImageFormFields,
  * streaming the file to `receive` without buffering it. The first problem settles the result at
@@ -59,6 +70,9 @@ export function readImageForm<T>(
   try {
     parser = busboy({
       headers: request.headers,
+      // Fields arrive as raw bytes (latin1 maps each byte to one code unit) and are decoded
+      // strictly below: busboy's own UTF-8 decoding would turn invalid bytes into U+FFFD.
+      defCharset: 'latin1',
       limits: {
         files: 1,
         fields: 5,
@@ -121,10 +135,13 @@ export function readImageForm<T>(
       receiving = options.receive(stream);
       receiving.catch(refuse);
     });
-    parser.on('field', (name, value, info) => {
+    parser.on('field', (name, raw, info) => {
       if (settled) return;
+      const value = strictUtf8(raw);
       if (Object.hasOwn(fields, name)) refuse(formProblem('duplicate_parameter', 'is repeated', name));
       else if (info.valueTruncated) refuse(validationFailed([{ field: name, message: 'is too long' }]));
+      else if (value === undefined)
+        refuse(validationFailed([{ field: name, message: 'is not valid UTF-8' }]));
       else fields[name] = value;
     });
     parser.on('filesLimit', () =>

@@ -5,6 +5,7 @@ import { createPgPool, type PgPool } from '@marketshare/platform/pg';
 import { GatewayClient, field } from './gateway-client.js';
 import { startIsolatedStack, type IsolatedStack } from './isolated-stack.js';
 import { RealKeySigner } from './real-signer.js';
+import { runOnce } from './run-once.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -29,7 +30,6 @@ export interface World {
   countAccounts(): Promise<number>;
 }
 
-let world: Promise<World> | undefined;
 let sequence = 0;
 
 function mysqlRootUrl(serviceUrl: string): string {
@@ -105,16 +105,7 @@ async function build(): Promise<World> {
  * The stack is started once, by the first end-to-end file that asks, and stopped after the
  * whole run (a root-level hook), so the files share its start-up cost.
  */
-export function e2eWorld(): Promise<World> {
-  world ??= build();
-  return world;
-}
-
-after(async function () {
-  this.timeout(120_000);
-  if (!world) return;
-  const current = await world.catch(() => undefined);
-  world = undefined;
+export const e2eWorld = runOnce(build, async (current) => {
   if (!current) return;
   await current.signer.close().catch(() => undefined);
   await current.usersDb.end().catch(() => undefined);

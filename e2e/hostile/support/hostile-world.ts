@@ -10,6 +10,7 @@ import { createMysqlPool, type Pool } from '@marketshare/platform/mysql';
 import { createPgPool, type PgPool } from '@marketshare/platform/pg';
 import { readRecord } from '../../../scripts/stack/procs.js';
 import { startIsolatedStack, type IsolatedStack } from '../../support/isolated-stack.js';
+import { runOnce } from '../../support/run-once.js';
 import { StoreProbe, type Store } from './stores.js';
 
 // `as const`: the names as literal types, so Service is their union.
@@ -56,7 +57,6 @@ export interface HostileWorld {
   snapshot(stores: readonly Store[]): Promise<Record<string, string>>;
 }
 
-let world: Promise<HostileWorld> | undefined;
 const pools: { end(): Promise<unknown> }[] = [];
 
 /** A JSON call to one service's own port (setup only; the rows speak raw HTTP). */
@@ -200,16 +200,7 @@ async function populate(stack: IsolatedStack): Promise<HostileWorld> {
 }
 
 /** The hostile stack: started once, by the first hostile file that asks. */
-export function hostileWorld(): Promise<HostileWorld> {
-  world ??= build();
-  return world;
-}
-
-after(async function () {
-  this.timeout(120_000);
-  if (!world) return;
-  const current = await world.catch(() => undefined);
-  world = undefined;
+export const hostileWorld = runOnce(build, async (current) => {
   await Promise.all(pools.splice(0).map((pool) => pool.end().catch(() => undefined)));
   await current?.stack.stop();
 });

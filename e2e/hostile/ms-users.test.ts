@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { HostileWorld } from './support/hostile-world.js';
+import type { NumericParam } from './support/numeric.js';
 import {
   INVALID_UTF8,
   INVALID_UTF8_PERCENT,
@@ -160,4 +161,9 @@ const rows: Row[] = [
   ...slowHeaderRows((w) => ({ method: 'GET', target: `/api/users/sellers/${w.seller.id}` }), { status: 200 }),
 ];
 
-hostileTable('ms-users', { stores: ['users'], apiName: 'users', numeric: [] }, rows);
+const numeric: NumericParam[] = [
+  // The admin account search.
+  { path: '/api/users', name: 'limit', type: 'integer', minimum: 1, maximum: 100, as: 'admin' },
+];
+
+hostileTable('ms-users', { stores: ['users'], apiName: 'users', numeric }, rows);

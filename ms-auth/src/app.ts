@@ -22,6 +22,7 @@ import { AccessTokenSigner } from './domain/tokens/access-token-signer.js';
 import { AccessTokenValidator } from './domain/tokens/access-token-validator.js';
 import { RefreshTokenFamilies } from './domain/tokens/refresh-token-families.js';
 import { SelfTokenSource } from './domain/tokens/self-token-source.js';
+import { SuccessorSealer } from './domain/tokens/successor-sealing.js';
 import { prometheusAuthMetrics } from './observability/prometheus-auth-metrics.js';
 import { ClientsRepository } from './store/clients-repository.js';
 import { RefreshTokensRepository } from './store/refresh-tokens-repository.js';
@@ -53,10 +54,16 @@ export function buildApp(config: AuthConfig, deps: AppDeps): ReturnType<typeof c
   const users = new UsersDirectory(
     new InternalHttpClient({ name: 'users', baseUrl: config.USERS_URL, tokens: new SelfTokenSource(signer) }),
   );
-  const families = new RefreshTokenFamilies(new RefreshTokensRepository(deps.pool), authMetrics, {
-    idleTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-    absoluteTtlSeconds: config.REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS,
-  });
+  const families = new RefreshTokenFamilies(
+    new RefreshTokensRepository(deps.pool),
+    authMetrics,
+    {
+      idleTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+      absoluteTtlSeconds: config.REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS,
+      reuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS,
+    },
+    new SuccessorSealer(config.AUTH_KEY_ENCRYPTION_SECRET),
+  );
   const revokedAccessTokens = new RevokedAccessTokensRepository(deps.pool);
   const validator = new AccessTokenValidator(deps.keyRing, revokedAccessTokens, {
     issuer: config.AUTH_ISSUER,

@@ -25,6 +25,14 @@ export const authConfigSchema = Type.Object({
     default: 30 * 24 * 3600,
     description: 'Absolute lifetime of a refresh-token family, however often it is rotated.',
   }),
+  // Bounded: every second of grace is a second in which a stolen, just-rotated token still works.
+  REFRESH_REUSE_GRACE_SECONDS: Type.Integer({
+    minimum: 0,
+    maximum: 60,
+    default: 10,
+    description:
+      'A refresh token replayed by its own client this soon after its rotation gets the same successor back instead of revoking its family (parallel requests of one session); 0 disables.',
+  }),
   SIGNING_KEY_RELOAD_INTERVAL_SECONDS: Type.Integer({
     minimum: 1,
     default: 60,

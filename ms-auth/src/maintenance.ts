@@ -6,12 +6,15 @@ import { RefreshTokensRepository } from './store/refresh-tokens-repository.js';
 import { RevokedAccessTokensRepository } from './store/revoked-access-tokens-repository.js';
 
 const PURGE_INTERVAL_MS = 60 * 60_000;
+/** Sealed successors are useless once their grace ends; they are erased within about a minute. */
+const SUCCESSOR_ERASE_INTERVAL_MS = 60_000;
 /** Beyond the verifiers' clock leeway, so a row is never purged while its token could still pass. */
 const PURGE_MARGIN_MS = 5 * 60_000;
 
 /**
  * Background upkeep of one instance: reread the signing keys (a rotation made elsewhere is
- * picked up), and delete rows of tokens that have expired. Returns the function that stops it.
+ * picked up), delete rows of tokens that have expired, and erase sealed refresh-token
+ * successors whose reuse grace has ended. Returns the function that stops it.
  */
 export function startMaintenance(
   config: AuthConfig,
@@ -35,10 +38,19 @@ export function startMaintenance(
       )
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'token purge failed'));
   }, PURGE_INTERVAL_MS);
+  const erase = setInterval(() => {
+    families
+      .eraseLapsedSuccessors(new Date())
+      .catch((error: unknown) =>
+        deps.logger.warn({ err: error }, 'erasing lapsed refresh successors failed'),
+      );
+  }, SUCCESSOR_ERASE_INTERVAL_MS);
   reload.unref();
   purge.unref();
+  erase.unref();
   return () => {
     clearInterval(reload);
     clearInterval(purge);
+    clearInterval(erase);
   };
 }

@@ -8,11 +8,13 @@ import {
 } from '@marketshare/platform';
 import type { Pool } from '@marketshare/platform/mysql';
 import { accountRoutes } from './api/accounts/routes.js';
+import { accountSearchRoute } from './api/accounts/search-route.js';
 import { internalRoutes } from './api/internal/routes.js';
 import { passwordResetRoutes } from './api/password-reset/routes.js';
 import { sellerRoutes } from './api/sellers/routes.js';
 import { toHttpError } from './api/users-route.js';
 import type { UsersConfig } from './config.js';
+import { AccountSearch } from './domain/account-search.js';
 import { AccountService } from './domain/accounts.js';
 import { LoginGuard } from './domain/credentials.js';
 import { PasswordHasher } from './domain/passwords.js';
@@ -20,6 +22,7 @@ import { PasswordResetService } from './domain/password-reset.js';
 import type { Clock } from './domain/ports.js';
 import { createUsersMetrics } from './metrics.js';
 import { MysqlAccountRepository } from './store/account-repository.js';
+import { MysqlAccountSearchRepository } from './store/account-search-repository.js';
 import { MysqlPasswordResetRepository } from './store/reset-token-repository.js';
 import { MysqlLoginThrottleRepository } from './store/throttle-repository.js';
 
@@ -81,6 +84,7 @@ export function buildApp(config: UsersConfig, deps: AppDeps): Koa<AppState> {
         metrics,
         registrationsPerHourPerClient: config.REGISTER_RATE_LIMIT_PER_HOUR,
       }),
+      accountSearchRoute({ search: new AccountSearch(new MysqlAccountSearchRepository(deps.pool)) }),
       ...sellerRoutes({ accounts }),
       ...passwordResetRoutes({ resets, requestsPerHourPerClient: config.PASSWORD_RESET_RATE_LIMIT_PER_HOUR }),
       ...internalRoutes({ accounts, loginGuard, metrics }),

@@ -10,6 +10,7 @@ import { createMysqlPool, type Pool } from '@marketshare/platform/mysql';
 import { createPgPool, type PgPool } from '@marketshare/platform/pg';
 import { readRecord } from '../../../scripts/stack/procs.js';
 import { startIsolatedStack, type IsolatedStack } from '../../support/isolated-stack.js';
+import { RealKeySigner } from '../../support/real-signer.js';
 import { runOnce } from '../../support/run-once.js';
 import { StoreProbe, type Store } from './stores.js';
 
@@ -42,6 +43,8 @@ export interface HostileWorld {
   pidOf(service: Service): number | null;
   seller: Person;
   consumer: Person;
+  /** An admin: a token signed with the stack's own keys (admins are not registered, they are made). */
+  admin: Pick<Person, 'token'>;
   /** The seller's published product (stock left after the consumer's order). */
   productId: string;
   /** The consumer's order of that product, RECEIVED: its event stream stays open. */
@@ -125,6 +128,15 @@ async function populate(stack: IsolatedStack): Promise<HostileWorld> {
     return { id: String(account['id']), username, token: String(tokens['access_token']) };
   };
   const [seller, consumer] = await Promise.all([person('seller'), person('consumer')]);
+  const authEnv = info.serviceEnv['ms-auth'] ?? {};
+  const signer = await RealKeySigner.open({
+    mysqlUrl: authEnv['MYSQL_URL'] ?? '',
+    keyEncryptionSecret: authEnv['AUTH_KEY_ENCRYPTION_SECRET'] ?? '',
+    issuer: authEnv['AUTH_ISSUER'] ?? '',
+    audience: authEnv['AUTH_AUDIENCE'] ?? 'marketshare-api',
+  });
+  pools.push({ end: () => signer.close() });
+  const admin = { token: signer.sign({ sub: randomUUID(), role: 'admin' }) };
   const bearer = (who: Person) => ({ authorization: `Bearer ${who.token}` });
   const product = await call(url('ms-products'), '/api/products', {
     headers: bearer(seller),
@@ -189,6 +201,7 @@ async function populate(stack: IsolatedStack): Promise<HostileWorld> {
     pidOf: (service) => readRecord(info.stateDir, service)?.pid ?? null,
     seller,
     consumer,
+    admin,
     productId,
     orderId: order.id,
     png,

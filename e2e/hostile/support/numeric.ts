@@ -28,7 +28,7 @@ export interface NumericParam {
   minimum: number;
   maximum: number;
   /** Whose token the operation needs. */
-  as?: 'seller' | 'consumer';
+  as?: 'seller' | 'consumer' | 'admin';
   /** The rest of a valid query, e.g. a required parameter. */
   rest?: (w: HostileWorld) => Record<string, string>;
 }

@@ -5,4 +5,6 @@ export interface AuthMetrics {
   tokenIssued(grantType: GrantType): void;
   tokenRefused(grantType: string, error: string): void;
   refreshReuseDetected(): void;
+  /** A just-rotated token was replayed within the reuse grace and got its successor back. */
+  refreshReplayedWithinGrace(): void;
 }

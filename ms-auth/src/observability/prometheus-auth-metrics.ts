@@ -20,13 +20,20 @@ export function prometheusAuthMetrics(registry: Registry): AuthMetrics {
     help: 'Used refresh tokens presented again; each revoked its whole family.',
     registers: [registry],
   });
+  const graced = new Counter({
+    name: 'auth_refresh_reuse_grace_total',
+    help: 'Just-rotated refresh tokens presented again within the reuse grace; each got its successor back.',
+    registers: [registry],
+  });
   // Zero series exist from the start, so rate() works before the first event.
   for (const grantType of ['password', 'refresh_token', 'client_credentials'])
     issued.inc({ grant_type: grantType }, 0);
   reuse.inc(0);
+  graced.inc(0);
   return {
     tokenIssued: (grantType) => issued.inc({ grant_type: grantType }),
     tokenRefused: (grantType, error) => refused.inc({ grant_type: grantType, error }),
     refreshReuseDetected: () => reuse.inc(),
+    refreshReplayedWithinGrace: () => graced.inc(),
   };
 }

@@ -42,6 +42,11 @@ export function bufferColumn(row: RowDataPacket, name: string): Buffer {
   return value;
 }
 
+export function nullableBufferColumn(row: RowDataPacket, name: string): Buffer | null {
+  const value = column(row, name);
+  return value === null ? null : bufferColumn(row, name);
+}
+
 /** Space-separated lists (grant types, scopes) as stored. */
 export function listColumn(row: RowDataPacket, name: string): string[] {
   return stringColumn(row, name)

@@ -1,6 +1,13 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from '@marketshare/platform/mysql';
 import { inTransaction } from '@marketshare/platform/mysql';
-import { bufferColumn, dateColumn, listColumn, nullableDateColumn, stringColumn } from './columns.js';
+import {
+  bufferColumn,
+  dateColumn,
+  listColumn,
+  nullableBufferColumn,
+  nullableDateColumn,
+  stringColumn,
+} from './columns.js';
 
 export type FamilyRevocationReason = 'reuse' | 'revoked_by_client' | 'account_inactive';
 
@@ -13,6 +20,8 @@ export interface RefreshTokenRecord {
   issuedAt: Date;
   expiresAt: Date;
   usedAt: Date | null;
+  /** Until when a replay may get this token's successor back (null: no grace was granted). */
+  graceUntil: Date | null;
   familyExpiresAt: Date;
   familyRevokedAt: Date | null;
 }
@@ -33,13 +42,33 @@ export interface NewFamily {
   expiresAt: Date;
 }
 
+/** What a rotation leaves on the rotated token: its successor, sealed for the grace only. */
+export interface Succession {
+  successorHash: Buffer;
+  /** Null when no grace is granted. */
+  sealedSuccessor: Buffer | null;
+  sealedUntil: Date | null;
+}
+
+/** A rotated token as a replay sees it, with the state of its successor. */
+export interface Rotation {
+  successorHash: Buffer | null;
+  sealedSuccessor: Buffer | null;
+  sealedUntil: Date | null;
+  successor: { usedAt: Date | null; expiresAt: Date } | undefined;
+}
+
 /** The statements a rotation runs inside one transaction. */
 export interface RefreshTokenTransaction {
   /** Locks the family row until commit, so rotations and revocations of a family serialize. */
   lockFamily(familyId: string): Promise<{ revokedAt: Date | null } | undefined>;
   /** The conditional update: true only for the one caller that flips used_at from NULL. */
-  markUsed(tokenHash: Buffer, usedAt: Date): Promise<boolean>;
+  markUsed(tokenHash: Buffer, usedAt: Date, succession: Succession): Promise<boolean>;
+  /** Read with a lock, so it sees the rotation that committed before this transaction got the family. */
+  findRotation(tokenHash: Buffer): Promise<Rotation | undefined>;
   insertToken(token: NewRefreshToken): Promise<void>;
+  /** Erases the sealed successors of the family's other tokens: the chain has moved past them. */
+  eraseSealedSuccessors(familyId: string, exceptTokenHash: Buffer): Promise<void>;
   revokeFamily(familyId: string, at: Date, reason: FamilyRevocationReason): Promise<void>;
 }
 
@@ -60,6 +89,12 @@ async function revokeFamily(
     'UPDATE refresh_token_families SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL',
     [at, reason, familyId],
   );
+  // A revoked family's successors can never be handed back; their sealed copies go at once.
+  await connection.query(
+    `UPDATE refresh_tokens SET successor_sealed = NULL, successor_sealed_until = NULL
+     WHERE family_id = ? AND successor_sealed IS NOT NULL`,
+    [familyId],
+  );
 }
 
 export class RefreshTokensRepository {
@@ -67,7 +102,7 @@ export class RefreshTokensRepository {
 
   async findByHash(tokenHash: Buffer): Promise<RefreshTokenRecord | undefined> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      `SELECT t.token_hash, t.family_id, t.issued_at, t.expires_at, t.used_at,
+      `SELECT t.token_hash, t.family_id, t.issued_at, t.expires_at, t.used_at, t.successor_sealed_until,
               f.client_id, f.subject, f.scope, f.expires_at AS family_expires_at, f.revoked_at AS family_revoked_at
        FROM refresh_tokens t JOIN refresh_token_families f ON f.id = t.family_id
        WHERE t.token_hash = ?`,
@@ -84,6 +119,7 @@ export class RefreshTokensRepository {
       issuedAt: dateColumn(row, 'issued_at'),
       expiresAt: dateColumn(row, 'expires_at'),
       usedAt: nullableDateColumn(row, 'used_at'),
+      graceUntil: nullableDateColumn(row, 'successor_sealed_until'),
       familyExpiresAt: dateColumn(row, 'family_expires_at'),
       familyRevokedAt: nullableDateColumn(row, 'family_revoked_at'),
     };
@@ -122,17 +158,58 @@ export class RefreshTokensRepository {
           const row = rows[0];
           return row ? { revokedAt: nullableDateColumn(row, 'revoked_at') } : undefined;
         },
-        async markUsed(tokenHash, usedAt) {
+        async markUsed(tokenHash, usedAt, succession) {
           const [result] = await connection.query<ResultSetHeader>(
-            'UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL',
-            [usedAt, tokenHash],
+            `UPDATE refresh_tokens SET used_at = ?, successor_hash = ?, successor_sealed = ?, successor_sealed_until = ?
+             WHERE token_hash = ? AND used_at IS NULL`,
+            [usedAt, succession.successorHash, succession.sealedSuccessor, succession.sealedUntil, tokenHash],
           );
           return result.affectedRows === 1;
         },
+        async findRotation(tokenHash) {
+          const [rows] = await connection.query<RowDataPacket[]>(
+            `SELECT t.successor_hash, t.successor_sealed, t.successor_sealed_until,
+                    s.token_hash AS successor_found, s.used_at AS successor_used_at, s.expires_at AS successor_expires_at
+             FROM refresh_tokens t LEFT JOIN refresh_tokens s ON s.token_hash = t.successor_hash
+             WHERE t.token_hash = ? FOR UPDATE`,
+            [tokenHash],
+          );
+          const row = rows[0];
+          if (!row) return undefined;
+          return {
+            successorHash: nullableBufferColumn(row, 'successor_hash'),
+            sealedSuccessor: nullableBufferColumn(row, 'successor_sealed'),
+            sealedUntil: nullableDateColumn(row, 'successor_sealed_until'),
+            successor:
+              row['successor_found'] === null
+                ? undefined
+                : {
+                    usedAt: nullableDateColumn(row, 'successor_used_at'),
+                    expiresAt: dateColumn(row, 'successor_expires_at'),
+                  },
+          };
+        },
         insertToken: (token) => insertToken(connection, token),
+        async eraseSealedSuccessors(familyId, exceptTokenHash) {
+          await connection.query(
+            `UPDATE refresh_tokens SET successor_sealed = NULL, successor_sealed_until = NULL
+             WHERE family_id = ? AND token_hash <> ? AND successor_sealed IS NOT NULL`,
+            [familyId, exceptTokenHash],
+          );
+        },
         revokeFamily: (familyId, at, reason) => revokeFamily(connection, familyId, at, reason),
       }),
     );
+  }
+
+  /** Sealed successors whose grace has ended are erased, not merely ignored. */
+  async eraseLapsedSuccessors(now: Date): Promise<number> {
+    const [result] = await this.pool.query<ResultSetHeader>(
+      `UPDATE refresh_tokens SET successor_sealed = NULL, successor_sealed_until = NULL
+       WHERE successor_sealed_until <= ? LIMIT 10000`,
+      [now],
+    );
+    return result.affectedRows;
   }
 
   /** Families past their absolute expiry can never be used again; their tokens go with them. */

@@ -27,6 +27,14 @@ export function toHttpError(error: unknown): unknown {
   return error;
 }
 
+/** A domain error about a query parameter names it as the platform's validation does: `query.<name>`. */
+export function namedInQuery(error: unknown): never {
+  if (error instanceof DomainError && error.field !== undefined) {
+    throw new DomainError(error.kind, error.code, error.message, `query.${error.field}`);
+  }
+  throw error;
+}
+
 /** The principal of a route whose policy requires a token (never undefined there). */
 export function signedIn(principal: Principal | undefined): Principal {
   if (!principal) throw new HttpProblem(401, 'unauthenticated', 'An access token is required.');

@@ -57,6 +57,25 @@ export interface AccountRepository {
   deactivate(id: string, reason: string, at: Date): Promise<boolean>;
 }
 
+/** What the admin account search filters on; every given part must match. */
+export interface AccountFilter {
+  /** Part of the username, email, company name or display name, any case. */
+  text?: string | undefined;
+  role?: AccountRole | undefined;
+  status?: AccountStatus | undefined;
+}
+
+/** A place in the newest-first order: the creation instant, the id breaking ties. */
+export interface AccountPosition {
+  createdAt: Date;
+  id: string;
+}
+
+export interface AccountSearchRepository {
+  /** Up to `limit` accounts matching `filter`, newest first (id descending on ties), strictly after `after`. */
+  search(filter: AccountFilter, after: AccountPosition | undefined, limit: number): Promise<Account[]>;
+}
+
 export interface ThrottleState {
   failureCount: number;
   firstFailureAt: Date;

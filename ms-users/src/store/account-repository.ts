@@ -17,7 +17,7 @@ import {
 } from '../domain/ports.js';
 import { instant, optionalInstant, optionalText, text } from './columns.js';
 
-const ACCOUNT_COLUMNS = `id, username, email, role, status, company_name, display_name, phone, address, website,
+export const ACCOUNT_COLUMNS = `id, username, email, role, status, company_name, display_name, phone, address, website,
   password_hash, created_at, updated_at, deactivated_at, deactivation_reason`;
 
 /** Domain field → column, for the fields a profile update may change. */
@@ -39,7 +39,7 @@ function isStatus(value: string): value is AccountStatus {
   return value === 'active' || value === 'deactivated';
 }
 
-function toAccount(row: RowDataPacket): Account {
+export function toAccount(row: RowDataPacket): Account {
   const role = text(row, 'role');
   const status = text(row, 'status');
   if (!isRole(role) || !isStatus(status))

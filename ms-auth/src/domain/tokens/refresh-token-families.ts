@@ -1,13 +1,20 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { RefreshTokenRecord, RefreshTokensRepository } from '../../store/refresh-tokens-repository.js';
+import type {
+  RefreshTokenRecord,
+  RefreshTokenTransaction,
+  RefreshTokensRepository,
+} from '../../store/refresh-tokens-repository.js';
 import type { AuthMetrics } from '../auth-metrics.js';
 import { invalidGrant } from '../oauth-error.js';
+import type { SuccessorSealer } from './successor-sealing.js';
 
 export interface RefreshTokenPolicy {
   /** Sliding: a token unused this long expires. */
   idleTtlSeconds: number;
   /** A family (one sign-in) ends this long after it began, however often it was rotated. */
   absoluteTtlSeconds: number;
+  /** A token replayed this soon after its own rotation gets the same successor back; 0 disables. */
+  reuseGraceSeconds: number;
 }
 
 /** 256 random bits, base64url: opaque, unguessable, and never stored in the clear. */
@@ -19,22 +26,34 @@ function hashToken(token: string): Buffer {
 
 const secondsAfter = (date: Date, seconds: number) => new Date(date.getTime() + seconds * 1000);
 const earliest = (a: Date, b: Date) => (a.getTime() <= b.getTime() ? a : b);
+const before = (a: Date, b: Date) => a.getTime() < b.getTime();
+
+type RotationOutcome =
+  { kind: 'rotated' | 'replayed'; token: string } | { kind: 'revoked' } | { kind: 'reused' };
 
 /**
  * Rotating refresh tokens (RFC 9700 §4.14.2). Each token works once. A token presented
  * again revokes its whole family, successors included: either the client or a thief holds
  * a copy, and we cannot tell which.
+ *
+ * One exception, the reuse grace: parallel requests of one session (two tabs, a page that
+ * loads several things) refresh the same token at once. A replay by the token's own client
+ * within `reuseGraceSeconds` of the rotation gets the very successor that rotation issued,
+ * as long as that successor is still unused and its family alive; nothing new is minted,
+ * so the family stays one chain. Outside that window reuse is reuse.
  */
 export class RefreshTokenFamilies {
   constructor(
     private readonly tokens: RefreshTokensRepository,
     private readonly metrics: AuthMetrics,
     private readonly policy: RefreshTokenPolicy,
+    private readonly successors: SuccessorSealer,
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** Starts a family for a fresh sign-in and returns its first token. */
   async start(owner: { clientId: string; subject: string; scope: readonly string[] }): Promise<string> {
-    const now = new Date();
+    const now = this.clock();
     const familyId = randomUUID();
     const familyExpiresAt = secondsAfter(now, this.policy.absoluteTtlSeconds);
     const token = randomBytes(TOKEN_BYTES).toString('base64url');
@@ -51,45 +70,67 @@ export class RefreshTokenFamilies {
   }
 
   /**
-   * The record of a token `clientId` may refresh with now, or invalid_grant. Presenting a
-   * used token is reuse: the family is revoked before refusing.
+   * The record of a token `clientId` may refresh with now, or invalid_grant. A used token
+   * within its grace passes (rotate() decides what it gets); any other used token is reuse:
+   * the family is revoked before refusing.
    */
   async redeemable(token: string, clientId: string): Promise<RefreshTokenRecord> {
     const record = await this.tokens.findByHash(hashToken(token));
-    if (!record || record.clientId !== clientId || record.familyRevokedAt !== null) throw invalidGrant();
+    if (!record) throw invalidGrant();
+    if (record.clientId !== clientId) {
+      // A rotated token in another client's hands has leaked; the grace is its own client's only.
+      if (record.usedAt !== null) await this.revokeForReuse(record.familyId);
+      throw invalidGrant();
+    }
+    if (record.familyRevokedAt !== null) throw invalidGrant();
+    const now = this.clock();
     if (record.usedAt !== null) {
+      if (record.graceUntil !== null && before(now, record.graceUntil)) return record;
       await this.revokeForReuse(record.familyId);
       throw invalidGrant();
     }
-    if (!isLive(record, new Date())) throw invalidGrant();
+    if (!isLive(record, now)) throw invalidGrant();
     return record;
   }
 
   /**
-   * Spends `record`'s token and returns its successor. The conditional update lets exactly
-   * one of several concurrent refreshes through; a loser is reuse like any other.
+   * Spends `record`'s token and returns its successor. The family lock serializes every
+   * rotation of a family, and the conditional update lets exactly one of several concurrent
+   * refreshes rotate; the others, like any replay within the grace, get that same successor.
    */
   async rotate(record: RefreshTokenRecord): Promise<string> {
-    const now = new Date();
+    const now = this.clock();
     const next = randomBytes(TOKEN_BYTES).toString('base64url');
-    const outcome = await this.tokens.transaction(async (tx) => {
+    const nextHash = hashToken(next);
+    const grace = this.policy.reuseGraceSeconds;
+    const outcome = await this.tokens.transaction(async (tx): Promise<RotationOutcome> => {
       const family = await tx.lockFamily(record.familyId);
-      if (!family || family.revokedAt !== null) return 'revoked';
-      if (!(await tx.markUsed(record.tokenHash, now))) {
-        await tx.revokeFamily(record.familyId, now, 'reuse');
-        return 'reused';
-      }
-      await tx.insertToken({
-        tokenHash: hashToken(next),
-        familyId: record.familyId,
-        issuedAt: now,
-        expiresAt: earliest(secondsAfter(now, this.policy.idleTtlSeconds), record.familyExpiresAt),
+      if (!family || family.revokedAt !== null) return { kind: 'revoked' };
+      const rotated = await tx.markUsed(record.tokenHash, now, {
+        successorHash: nextHash,
+        sealedSuccessor: grace > 0 ? this.successors.seal(record.tokenHash, next) : null,
+        sealedUntil: grace > 0 ? secondsAfter(now, grace) : null,
       });
-      return 'rotated';
+      if (rotated) {
+        await tx.insertToken({
+          tokenHash: nextHash,
+          familyId: record.familyId,
+          issuedAt: now,
+          expiresAt: earliest(secondsAfter(now, this.policy.idleTtlSeconds), record.familyExpiresAt),
+        });
+        // The predecessor can no longer hand this (now used) token back.
+        await tx.eraseSealedSuccessors(record.familyId, record.tokenHash);
+        return { kind: 'rotated', token: next };
+      }
+      const successor = await this.successorWithinGrace(tx, record.tokenHash, now);
+      if (successor !== undefined) return { kind: 'replayed', token: successor };
+      await tx.revokeFamily(record.familyId, now, 'reuse');
+      return { kind: 'reused' };
     });
-    if (outcome === 'reused') this.metrics.refreshReuseDetected();
-    if (outcome !== 'rotated') throw invalidGrant();
-    return next;
+    if (outcome.kind === 'reused') this.metrics.refreshReuseDetected();
+    if (outcome.kind === 'replayed') this.metrics.refreshReplayedWithinGrace();
+    if (outcome.kind === 'revoked' || outcome.kind === 'reused') throw invalidGrant();
+    return outcome.token;
   }
 
   /** For introspection: the record when the token could be redeemed now by `clientId`. */
@@ -103,23 +144,42 @@ export class RefreshTokenFamilies {
     ) {
       return undefined;
     }
-    return isLive(record, new Date()) ? record : undefined;
+    return isLive(record, this.clock()) ? record : undefined;
   }
 
   /** Logout (RFC 7009): the whole family goes. Another client's token is left alone. */
   async revokeByToken(token: string, clientId: string): Promise<boolean> {
     const record = await this.tokens.findByHash(hashToken(token));
     if (!record || record.clientId !== clientId) return false;
-    await this.tokens.revokeFamily(record.familyId, new Date(), 'revoked_by_client');
+    await this.tokens.revokeFamily(record.familyId, this.clock(), 'revoked_by_client');
     return true;
   }
 
   async revokeFamily(familyId: string, reason: 'account_inactive'): Promise<void> {
-    await this.tokens.revokeFamily(familyId, new Date(), reason);
+    await this.tokens.revokeFamily(familyId, this.clock(), reason);
+  }
+
+  /**
+   * The successor a replay of a rotated token may have: only within the grace, only while
+   * that successor is unused and live (a chain that moved on is never rolled back), and only
+   * when the sealed copy opens on this row and matches the recorded hash.
+   */
+  private async successorWithinGrace(
+    tx: RefreshTokenTransaction,
+    rotatedHash: Buffer,
+    now: Date,
+  ): Promise<string | undefined> {
+    const rotation = await tx.findRotation(rotatedHash);
+    if (!rotation?.sealedSuccessor || !rotation.sealedUntil || !rotation.successorHash) return undefined;
+    if (!before(now, rotation.sealedUntil)) return undefined;
+    const { successor } = rotation;
+    if (!successor || successor.usedAt !== null || !before(now, successor.expiresAt)) return undefined;
+    const token = this.successors.open(rotatedHash, rotation.sealedSuccessor);
+    return token !== undefined && hashToken(token).equals(rotation.successorHash) ? token : undefined;
   }
 
   private async revokeForReuse(familyId: string): Promise<void> {
-    await this.tokens.revokeFamily(familyId, new Date(), 'reuse');
+    await this.tokens.revokeFamily(familyId, this.clock(), 'reuse');
     this.metrics.refreshReuseDetected();
   }
 }

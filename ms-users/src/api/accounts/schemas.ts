@@ -1,4 +1,5 @@
 import { Type } from '@marketshare/platform';
+import { CURSOR_MAX_LENGTH } from '../../domain/account-search.js';
 import {
   AccountId,
   CompanyName,
@@ -76,3 +77,32 @@ export const DeactivateBody = Type.Object(
   { reason: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' }) },
   { additionalProperties: false },
 );
+
+export const AccountSearchQuery = Type.Object(
+  {
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 254,
+        pattern: '\\S',
+        description: 'Part of the username, email, company name or display name (any case)',
+      }),
+    ),
+    role: Type.Optional(Role),
+    status: Type.Optional(Status),
+    cursor: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: CURSOR_MAX_LENGTH,
+        description: 'nextCursor of the previous page, with the same q, role and status',
+      }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+export const AccountPageView = Type.Object({
+  items: Type.Array(AdminAccountView, { description: 'Newest first' }),
+  nextCursor: Nullable(Type.String({ description: 'null on the last page' })),
+});

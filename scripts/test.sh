@@ -34,4 +34,4 @@ phase "typecheck"
 npm run typecheck
 
 phase "tests (mocha)"
-npx mocha 'platform/test/**/*.test.ts' 'ms-*/test/**/*.test.ts' 'scripts/test/**/*.test.ts' 'e2e/**/*.test.ts'
+npx mocha 'platform/test/**/*.test.ts' 'ms-*/test/**/*.test.ts' 'frontend/test/**/*.test.ts' 'scripts/test/**/*.test.ts' 'e2e/**/*.test.ts'

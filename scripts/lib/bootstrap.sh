@@ -23,6 +23,8 @@ bootstrap_missing_debs() {
   command -v rabbitmq-server >/dev/null 2>&1 || [[ -x /usr/sbin/rabbitmq-server ]] || echo rabbitmq-server
   command -v java >/dev/null 2>&1 || echo openjdk-17-jre-headless
   command -v mvn >/dev/null 2>&1 || echo maven
+  # The browser tests drive Debian's Chromium (playwright-core does not download one).
+  [[ -x /usr/bin/chromium ]] || echo chromium
   return 0
 }
 

@@ -21,7 +21,9 @@ function printUrls(stack: StackInfo): void {
   const { urls } = stack;
   const lines = [
     '',
-    'Marketshare is running:',
+    `Marketshare is running. Open the site: ${urls.gateway}`,
+    '',
+    `  site (gateway)     ${urls.gateway}`,
     `  gateway            ${urls.gateway}`,
     `  SMTP sink web UI   ${urls.smtpWeb}   (SMTP ${urls.smtp})`,
     `  Prometheus         ${urls.prometheus}`,

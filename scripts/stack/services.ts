@@ -127,7 +127,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     }),
   },
   {
-    // SvelteKit with adapter-node: built output, reads HOST/PORT/ORIGIN.
+    // SvelteKit with adapter-node: the build (made by the stack, see frontend-build.ts), reads HOST/PORT/ORIGIN.
     name: 'frontend',
     dir: 'frontend',
     portKey: 'FRONTEND_PORT',
@@ -137,8 +137,17 @@ export const SERVICES: readonly ServiceSpec[] = [
     clientSecretKey: 'CLIENT_SECRET_FRONTEND',
     env: (ctx) => ({
       ORIGIN: ctx.gatewayUrl,
-      PUBLIC_URL: ctx.gatewayUrl,
-      API_URL: ctx.gatewayUrl,
+      // The services are called directly, not back through the gateway, whose per-IP limit on
+      // the token endpoint would count every user as this one server.
+      AUTH_URL: local(ctx.ports.MS_AUTH_PORT),
+      USERS_URL: local(ctx.ports.MS_USERS_PORT),
+      PRODUCTS_URL: local(ctx.ports.MS_PRODUCTS_PORT),
+      ORDERS_URL: local(ctx.ports.MS_ORDERS_PORT),
+      // The user's address is the one the gateway appends (services trust exactly that one hop).
+      ADDRESS_HEADER: 'x-forwarded-for',
+      XFF_DEPTH: '1',
+      // adapter-node's drain on SIGTERM, in seconds, within the stack's stop timeout.
+      SHUTDOWN_TIMEOUT: '10',
       CLIENT_ID: 'frontend',
       CLIENT_SECRET: secret(ctx.secrets, 'CLIENT_SECRET_FRONTEND'),
       SESSION_SECRET: secret(ctx.secrets, 'SESSION_SECRET'),

@@ -16,6 +16,7 @@ import {
 import { GATEWAY, MONGO, PROMETHEUS, SMTP, waitForComponent } from './components.js';
 import type { Component } from './components.js';
 import { dropDatabases, provisionDatabases } from './databases.js';
+import { ensureFrontendBuilt } from './frontend-build.js';
 import { hold, release } from './holds.js';
 import { ensureInfra, ensureVhost } from './infra.js';
 import { httpStatus, waitUntil } from './net.js';
@@ -133,11 +134,24 @@ export async function running(stateDir: string, name: string): Promise<ProcessRe
   return record !== null && (await isRecordAlive(record)) ? record : null;
 }
 
+/**
+ * The real frontend of the table is built before it is looked for (its entry is the build).
+ * A running frontend is not rebuilt under its feet: it keeps serving what it loaded.
+ */
+async function buildFrontendIfWanted(stateDir: string, options: StartOptions, log: Logger): Promise<void> {
+  const spec = (options.table ?? SERVICES).find((candidate) => candidate.name === 'frontend');
+  if (spec === undefined || path.resolve(REPO_ROOT, spec.dir) !== path.join(REPO_ROOT, 'frontend')) return;
+  if (options.services !== undefined && !options.services.includes('frontend')) return;
+  if ((await running(stateDir, 'frontend')) !== null) return;
+  await ensureFrontendBuilt(REPO_ROOT, log);
+}
+
 export async function startStack(options: StartOptions = {}): Promise<StackInfo> {
   const log = options.log ?? defaultLog;
   const env = options.env ?? process.env;
   const stateDir = resolveStateDir(options.stateDir ?? env['STACK_DIR']);
   mkdirSync(path.join(stateDir, 'logs'), { recursive: true });
+  await buildFrontendIfWanted(stateDir, options, log);
   const config = await resolveConfig(stateDir, options, env);
   // Data sealed with secrets that are gone (a new clone, a deleted .local/) cannot be read again.
   const secretsAreNew = !existsSync(secretsFile(stateDir));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TObject } from '@sinclair/typebox';
+import { FrontendConfigSchema } from '../../frontend/src/lib/server/config.js';
 import { authConfigSchema } from '../../ms-auth/src/config.js';
 import { ConfigSchema as emailConfigSchema } from '../../ms-email/src/config.js';
 import { OrdersConfigSchema } from '../../ms-orders/src/config.js';
@@ -24,6 +25,7 @@ describe('.env.example', () => {
     'ms-email': emailConfigSchema,
     'ms-products': ProductsConfigSchema,
     'ms-orders': OrdersConfigSchema,
+    frontend: FrontendConfigSchema,
   };
   for (const [service, schema] of Object.entries(schemas)) {
     it(`documents every variable ${service} reads`, () => {

@@ -51,6 +51,8 @@ async function build(): Promise<World> {
       PAYMENT_APPROVAL_PROBABILITY: '1',
       // Leftover reservations of failed checkouts are released within seconds, not half a minute.
       RELEASE_SWEEP_INTERVAL_MS: '2000',
+      // The site finds out about a deactivated account within a second (admin browser test).
+      SESSION_ACCOUNT_CHECK_SECONDS: '1',
     },
     // orders-outages.test.ts cuts ms-orders off from RabbitMQ without stopping the shared broker.
     rabbitProxyFor: ['ms-orders'],

@@ -4,7 +4,7 @@ import { createSealer } from '../src/lib/server/session/seal.js';
 import { needsRefresh, newSession, openSession, withTokens } from '../src/lib/server/session/session.js';
 
 const SECRET = 'a-test-session-secret-of-enough-length';
-const policy = { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 };
+const policy = { idleMs: 30 * 60_000, maxMs: 12 * 3_600_000, accountCheckMs: 15_000 };
 const tokens = { accessToken: 'header.payload.sig', refreshToken: 'refresh-token-value', expiresIn: 300 };
 const user = { id: 'u1', role: 'consumer' as const, name: 'Acme GmbH' };
 const T0 = Date.UTC(2026, 0, 1);
@@ -69,12 +69,26 @@ describe('frontend sealed session cookie', () => {
 
   it('asks for a refresh 30 s before the access token expires, and takes the new role', () => {
     const session = newSession(user, tokens, T0);
-    assert.equal(needsRefresh(session, T0 + 269_000), false);
-    assert.equal(needsRefresh(session, T0 + 270_000), true);
+    const never = Number.POSITIVE_INFINITY;
+    assert.equal(needsRefresh(session, T0 + 269_000, never), false);
+    assert.equal(needsRefresh(session, T0 + 270_000, never), true);
     const refreshed = withTokens(session, { ...tokens, refreshToken: 'next' }, 'seller', T0 + 280_000);
     assert.equal(refreshed.refreshToken, 'next');
     assert.equal(refreshed.user.role, 'seller');
     assert.equal(refreshed.accessExpiresAt, T0 + 580_000);
     assert.equal(refreshed.createdAt, T0);
+  });
+
+  it('refreshes at least every accountCheckMs, so a deactivated account is found out', () => {
+    const session = newSession(user, tokens, T0);
+    assert.equal(needsRefresh(session, T0 + 14_999, policy.accountCheckMs), false);
+    assert.equal(needsRefresh(session, T0 + 15_000, policy.accountCheckMs), true);
+    const refreshed = withTokens(session, tokens, 'consumer', T0 + 15_000);
+    assert.equal(needsRefresh(refreshed, T0 + 29_999, policy.accountCheckMs), false);
+    // A cookie sealed before the field existed is checked on its first request.
+    const { grantedAt: _dropped, ...older } = session;
+    const reopened = openSession(sealer, sealer.seal(older), policy, T0 + 1);
+    assert.ok(reopened.kind === 'active');
+    assert.equal(needsRefresh(reopened.session, T0 + 1, policy.accountCheckMs), true);
   });
 });

@@ -146,6 +146,8 @@ export const SERVICES: readonly ServiceSpec[] = [
       // The user's address is the one the gateway appends (services trust exactly that one hop).
       ADDRESS_HEADER: 'x-forwarded-for',
       XFF_DEPTH: '1',
+      // adapter-node refuses bodies over 512 KB by default; image uploads may be 5 MiB plus the form.
+      BODY_SIZE_LIMIT: '6M',
       // adapter-node's drain on SIGTERM, in seconds, within the stack's stop timeout.
       SHUTDOWN_TIMEOUT: '10',
       CLIENT_ID: 'frontend',

@@ -43,6 +43,12 @@ export const FrontendConfigSchema = Type.Object({
   }),
   SESSION_IDLE_MINUTES: Type.Number({ exclusiveMinimum: 0, maximum: 1440, default: 30 }),
   SESSION_MAX_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 12 }),
+  SESSION_ACCOUNT_CHECK_SECONDS: Type.Integer({
+    minimum: 0,
+    maximum: 300,
+    default: 15,
+    description: 'Tokens are refreshed at least this often, so a deactivated account is signed out',
+  }),
 });
 
 export type FrontendConfig = Static<typeof FrontendConfigSchema>;

@@ -35,7 +35,11 @@ export function createRuntime(config: FrontendConfig): Runtime {
   return {
     config,
     sealer: createSealer(config.SESSION_SECRET, 'session'),
-    policy: { idleMs: config.SESSION_IDLE_MINUTES * 60_000, maxMs: config.SESSION_MAX_HOURS * 3_600_000 },
+    policy: {
+      idleMs: config.SESSION_IDLE_MINUTES * 60_000,
+      maxMs: config.SESSION_MAX_HOURS * 3_600_000,
+      accountCheckMs: config.SESSION_ACCOUNT_CHECK_SECONDS * 1000,
+    },
     secureCookies: cookiesAreSecure(config.ORIGIN),
     upstream,
     auth: createAuthClient(upstream, { id: config.CLIENT_ID, secret: config.CLIENT_SECRET }),

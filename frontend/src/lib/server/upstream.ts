@@ -19,7 +19,8 @@ export interface UpstreamRequest {
   /** The path with its query, e.g. `/api/products?sort=newest`. */
   path: string;
   headers?: Record<string, string>;
-  body?: string;
+  /** A string (JSON, a form) or multipart FormData, which fetch sends with its own boundary. */
+  body?: string | FormData;
   token?: string;
 }
 

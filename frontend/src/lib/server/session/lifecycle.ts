@@ -32,7 +32,7 @@ export async function resolveSession(
   }
   let session = state.session;
   let changed = false;
-  if (needsRefresh(session, now)) {
+  if (needsRefresh(session, now, rt.policy.accountCheckMs)) {
     const current = session;
     const result = await rt.refreshes.run(flightKey(current), () =>
       rt.auth.refreshGrant(current.refreshToken, context),
@@ -82,6 +82,11 @@ export async function endSession(
 
 /** An idle or expired session's refresh token is still revoked, so it cannot outlive the cookie. */
 function openAnyway(rt: Runtime, cookie: string | undefined): string | null {
-  const state = openSession(rt.sealer, cookie, { idleMs: Infinity, maxMs: Infinity }, 0);
+  const state = openSession(
+    rt.sealer,
+    cookie,
+    { idleMs: Infinity, maxMs: Infinity, accountCheckMs: Infinity },
+    0,
+  );
   return state.kind === 'active' ? state.session.refreshToken : null;
 }

@@ -27,6 +27,8 @@ export interface Session {
   /** Epoch ms. */
   accessExpiresAt: number;
   refreshToken: string;
+  /** Epoch ms of the last token grant (sign-in or refresh): the account was active then. */
+  grantedAt: number;
   createdAt: number;
   lastSeenAt: number;
 }
@@ -34,6 +36,11 @@ export interface Session {
 export interface SessionPolicy {
   idleMs: number;
   maxMs: number;
+  /**
+   * A refresh is how a session learns its account was deactivated (ms-auth refuses it), and
+   * access tokens stay valid for minutes: so the tokens are refreshed at least this often.
+   */
+  accountCheckMs: number;
 }
 
 export type SessionState =
@@ -65,6 +72,8 @@ export function asSession(value: unknown): Session | null {
     accessToken: v['accessToken'],
     accessExpiresAt: v['accessExpiresAt'],
     refreshToken: v['refreshToken'],
+    // Sealed before this field existed: checked on its first request.
+    grantedAt: time(v['grantedAt']) ? v['grantedAt'] : 0,
     createdAt: v['createdAt'],
     lastSeenAt: v['lastSeenAt'],
   };
@@ -100,6 +109,7 @@ export function newSession(user: SessionUser, tokens: TokenGrant, now: number): 
     accessToken: tokens.accessToken,
     accessExpiresAt: now + tokens.expiresIn * 1000,
     refreshToken: tokens.refreshToken,
+    grantedAt: now,
     createdAt: now,
     lastSeenAt: now,
   };
@@ -112,14 +122,15 @@ export function withTokens(session: Session, tokens: TokenGrant, role: Role, now
     accessToken: tokens.accessToken,
     accessExpiresAt: now + tokens.expiresIn * 1000,
     refreshToken: tokens.refreshToken,
+    grantedAt: now,
   };
 }
 
 /** Refreshed a little before expiry, so a call made with it does not meet an expired token. */
 export const REFRESH_BEFORE_MS = 30_000;
 
-export function needsRefresh(session: Session, now: number): boolean {
-  return session.accessExpiresAt - now <= REFRESH_BEFORE_MS;
+export function needsRefresh(session: Session, now: number, accountCheckMs: number): boolean {
+  return session.accessExpiresAt - now <= REFRESH_BEFORE_MS || now - session.grantedAt >= accountCheckMs;
 }
 
 /** Seconds the cookie may live: until the absolute end of the session. */

@@ -178,9 +178,14 @@ async function checkAfter(
   }
   const problems: string[] = [];
   await checkResponsive(w, service).catch((error: unknown) => problems.push(messageOf(error)));
-  // A refused upload's staged file is removed as the request ends: give it a moment.
+  // A refused upload's staged file is removed as the request ends: give it a moment. Through
+  // the gateway a client's bytes may still be on their way when it left, so the stores must be
+  // back to `before` twice in a row, or the next row would find this one's staged file.
   let after = await w.snapshot(stores);
-  for (let waited = 0; !isDeepStrictEqual(after, before) && waited < PROMPT_MS; waited += 250) {
+  let steady = 0;
+  for (let waited = 0; steady < 2 && waited < 2 * PROMPT_MS; waited += 250) {
+    steady = isDeepStrictEqual(after, before) ? steady + 1 : 0;
+    if (steady >= 2) break;
     await sleep(250);
     after = await w.snapshot(stores);
   }

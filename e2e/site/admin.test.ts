@@ -5,33 +5,13 @@
  * against the stack's own database, as an operator would.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { field } from '../support/gateway-client.js';
-import { PASSWORD, e2eWorld } from '../support/world.js';
+import { e2eWorld } from '../support/world.js';
 import type { World } from '../support/world.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const MS_USERS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../ms-users');
-
-interface Person {
-  username: string;
-  password: string;
-}
+import { createAdmin, launchChromium, signedIn as signedInAs } from './support/browser.js';
+import type { Person } from './support/browser.js';
 
 describe('the admin pages in a browser', function () {
   this.timeout(120_000);
@@ -44,64 +24,16 @@ describe('the admin pages in a browser', function () {
     this.timeout(300_000);
     world = await e2eWorld();
     site = world.stack.info.urls.gateway;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-      timeout: 30_000,
-    });
-    const tag = randomUUID().slice(0, 8);
-    admin = { username: `admin_${tag}`, password: PASSWORD };
-    await promisify(execFile)(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/create-admin.ts',
-        '--username',
-        admin.username,
-        '--email',
-        `${tag}@admin.test`,
-        '--company',
-        'Marketshare',
-      ],
-      {
-        cwd: MS_USERS,
-        env: {
-          ...process.env,
-          NODE_ENV: 'test',
-          MYSQL_URL: world.stack.info.serviceEnv['ms-users']?.['MYSQL_URL'] ?? '',
-          ADMIN_PASSWORD: admin.password,
-        },
-      },
-    );
+    browser = await launchChromium();
+    admin = await createAdmin(world);
   });
 
   after(async () => {
     await browser?.close();
   });
 
-  async function signedIn(person: Person): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext();
-    context.setDefaultTimeout(15_000);
-    context.setDefaultNavigationTimeout(20_000);
-    const page = await context.newPage();
-    // After hydration: typing into the form before it would be undone by it.
-    await page.goto(`${site}/login`, { waitUntil: 'networkidle' });
-    await page.getByLabel('Username').fill(person.username);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page
-      .getByTestId('signed-in-as')
-      .waitFor()
-      .catch(async (error: unknown) => {
-        // Say why: the login form's own message is the useful part of a failure here.
-        const said = await page
-          .getByTestId('form-error')
-          .textContent({ timeout: 1000 })
-          .catch(() => '');
-        throw new Error(`sign-in failed at ${page.url()}: ${said ?? ''} (${String(error)})`);
-      });
-    return { context, page };
+  function signedIn(person: Person): Promise<{ context: BrowserContext; page: Page }> {
+    return signedInAs(browser, site, person);
   }
 
   async function searchFinds(name: string, id: string): Promise<boolean> {
@@ -163,7 +95,8 @@ describe('the admin pages in a browser', function () {
     const { context, page } = await signedIn(admin);
     try {
       await victim.page.goto(`${site}/account`);
-      await page.goto(`${site}/admin/accounts`);
+      // After hydration, or what is typed may be reset and the search run without it.
+      await page.goto(`${site}/admin/accounts`, { waitUntil: 'networkidle' });
       await page.getByLabel('Name or email').fill(consumer.email);
       await page.getByLabel('Role').selectOption('consumer');
       await page.getByRole('button', { name: 'Find' }).click();

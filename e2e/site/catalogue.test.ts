@@ -6,23 +6,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { httpRequest, waitFor } from '@marketshare/platform/testing';
-import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { field } from '../support/gateway-client.js';
 import { e2eWorld } from '../support/world.js';
 import type { Account, World } from '../support/world.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { fillSignIn, launchChromium, openPage } from './support/browser.js';
 
 interface SinkMail {
   to: { address: string }[];
@@ -43,11 +32,7 @@ describe('the public pages in a browser', function () {
     this.timeout(300_000);
     world = await e2eWorld();
     site = world.stack.info.urls.gateway;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
     const seller = await world.register('seller');
     const { access_token } = await world.gateway.loginTokens(seller.username, seller.password);
     // 10 fasteners and 3 adhesives: 13 results, one more than a page of 12.
@@ -94,20 +79,12 @@ describe('the public pages in a browser', function () {
     await browser?.close();
   });
 
-  async function newPage(
-    options: { javaScriptEnabled?: boolean } = {},
-  ): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
-    context.setDefaultTimeout(15_000);
-    context.setDefaultNavigationTimeout(20_000);
-    return { context, page: await context.newPage() };
-  }
+  const newPage = (options: { javaScriptEnabled?: boolean } = {}) =>
+    openPage(browser, { javaScriptEnabled: options.javaScriptEnabled ?? true });
 
   async function signIn(page: Page, username: string, password: string): Promise<void> {
     await page.goto(`${site}/login`);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await fillSignIn(page, { username, password });
   }
 
   async function mailTo(address: string, subject: RegExp): Promise<SinkMail> {

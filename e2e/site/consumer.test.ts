@@ -6,27 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { waitFor } from '@marketshare/platform/testing';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createSealer } from '../../frontend/src/lib/server/session/seal.js';
-import { asSession } from '../../frontend/src/lib/server/session/session.js';
-import type { Session } from '../../frontend/src/lib/server/session/session.js';
 import { field } from '../support/gateway-client.js';
 import { OrdersWorld } from '../support/orders-world.js';
 import type { OrderView, Person } from '../support/orders-world.js';
 import { e2eWorld } from '../support/world.js';
 import type { Account, World } from '../support/world.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { assertNoTokenLeak, fillSignIn, launchChromium, openPage } from './support/browser.js';
 
 type Buyer = Account & { id: string; token: string };
 
@@ -45,11 +31,7 @@ describe("the consumer's pages in a browser", function () {
     world = await e2eWorld();
     orders = new OrdersWorld(world);
     site = world.stack.info.urls.gateway;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
     const account = await world.register('seller');
     seller = { ...account, token: world.signer.sign({ sub: account.id, role: 'seller' }) };
     productId = await orders.createProduct(seller, 50, 1250);
@@ -78,40 +60,15 @@ describe("the consumer's pages in a browser", function () {
     buyer: Buyer,
     javaScriptEnabled: boolean,
   ): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ javaScriptEnabled });
-    context.setDefaultTimeout(15_000);
-    context.setDefaultNavigationTimeout(20_000);
-    const page = await context.newPage();
+    const { context, page } = await openPage(browser, { javaScriptEnabled });
     await page.goto(`${site}/login?returnTo=%2Fcart`);
-    await page.getByLabel('Username').fill(buyer.username);
-    await page.getByLabel('Password').fill(buyer.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await fillSignIn(page, buyer);
     await page.waitForURL(`${site}/cart`);
     return { context, page };
   }
 
-  async function sessionOf(context: BrowserContext): Promise<Session> {
-    const cookie = (await context.cookies(site)).find((candidate) => candidate.name === 'ms_session');
-    assert.ok(cookie, 'a session cookie');
-    const sealer = createSealer(world.stack.info.secrets['SESSION_SECRET'] ?? '', 'session');
-    const session = asSession(sealer.unseal(cookie.value));
-    assert.ok(session, 'the cookie opens to a session');
-    return session;
-  }
-
-  async function assertNoToken(page: Page, context: BrowserContext): Promise<void> {
-    const session = await sessionOf(context);
-    const html = await page.content();
-    // A string, because this file is compiled without the DOM library: it runs in the page.
-    const seen = String(
-      await page.evaluate(
-        'JSON.stringify({ cookie: document.cookie, local: { ...localStorage }, session: { ...sessionStorage } })',
-      ),
-    );
-    for (const token of [session.accessToken, session.refreshToken]) {
-      assert.ok(!html.includes(token), `a token in the HTML of ${page.url()}`);
-      assert.ok(!seen.includes(token), `a token in page JavaScript's view on ${page.url()}`);
-    }
+  function assertNoToken(page: Page, context: BrowserContext): Promise<void> {
+    return assertNoTokenLeak(page, context, world);
   }
 
   async function ordersOf(buyer: Buyer): Promise<OrderView[]> {

@@ -9,23 +9,12 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import os from 'node:os';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { field } from '../support/gateway-client.js';
 import { e2eWorld } from '../support/world.js';
 import type { Account, World } from '../support/world.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { launchChromium, signedIn as signedInAs } from './support/browser.js';
 
 describe("the seller's back office in a browser", function () {
   this.timeout(120_000);
@@ -38,11 +27,7 @@ describe("the seller's back office in a browser", function () {
     this.timeout(300_000);
     world = await e2eWorld();
     site = world.stack.info.urls.gateway;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
     seller = await world.register('seller');
   });
 
@@ -50,31 +35,11 @@ describe("the seller's back office in a browser", function () {
     await browser?.close();
   });
 
-  async function signedIn(
+  function signedIn(
     account: Account,
     javaScriptEnabled = true,
   ): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ javaScriptEnabled });
-    context.setDefaultTimeout(15_000);
-    context.setDefaultNavigationTimeout(20_000);
-    const page = await context.newPage();
-    // After hydration: typing into the form before it would be undone by it.
-    await page.goto(`${site}/login`, { waitUntil: 'networkidle' });
-    await page.getByLabel('Username').fill(account.username);
-    await page.getByLabel('Password').fill(account.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page
-      .getByTestId('signed-in-as')
-      .waitFor()
-      .catch(async (error: unknown) => {
-        // Say why: the login form's own message is the useful part of a failure here.
-        const said = await page
-          .getByTestId('form-error')
-          .textContent({ timeout: 1000 })
-          .catch(() => '');
-        throw new Error(`sign-in failed at ${page.url()}: ${said ?? ''} (${String(error)})`);
-      });
-    return { context, page };
+    return signedInAs(browser, site, account, { javaScriptEnabled });
   }
 
   async function fillProduct(page: Page, name: string, price: string): Promise<void> {

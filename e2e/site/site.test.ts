@@ -4,25 +4,11 @@
  * guards, and that no token ever reaches the page.
  */
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createSealer } from '../../frontend/src/lib/server/session/seal.js';
-import { asSession } from '../../frontend/src/lib/server/session/session.js';
-import type { Session } from '../../frontend/src/lib/server/session/session.js';
+import type { Browser } from 'playwright-core';
 import { field } from '../support/gateway-client.js';
 import { e2eWorld } from '../support/world.js';
-import type { Account, World } from '../support/world.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import type { World } from '../support/world.js';
+import { assertNoTokenInPage, fillSignIn, launchChromium, openPage, sessionOf } from './support/browser.js';
 
 describe('the site in a browser', function () {
   this.timeout(120_000);
@@ -35,11 +21,7 @@ describe('the site in a browser', function () {
     this.timeout(300_000);
     world = await e2eWorld();
     site = world.stack.info.urls.gateway;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
     const seller = await world.register('seller');
     const { access_token } = await world.gateway.loginTokens(seller.username, seller.password);
     productName = `Nitrile gloves ${seller.username}`;
@@ -54,47 +36,8 @@ describe('the site in a browser', function () {
     await browser?.close();
   });
 
-  async function newPage(
-    options: { javaScriptEnabled?: boolean } = {},
-  ): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
-    context.setDefaultTimeout(15_000);
-    context.setDefaultNavigationTimeout(20_000);
-    return { context, page: await context.newPage() };
-  }
-
-  async function signIn(page: Page, account: Account): Promise<void> {
-    await page.getByLabel('Username').fill(account.username);
-    await page.getByLabel('Password').fill(account.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-
-  /** The session the browser holds, opened with the stack's secret, as only the server can. */
-  async function sessionOf(context: BrowserContext): Promise<Session> {
-    const cookie = (await context.cookies(site)).find((candidate) => candidate.name === 'ms_session');
-    assert.ok(cookie, 'a session cookie');
-    assert.equal(cookie.httpOnly, true);
-    assert.equal(cookie.sameSite, 'Lax');
-    const sealer = createSealer(world.stack.info.secrets['SESSION_SECRET'] ?? '', 'session');
-    const session = asSession(sealer.unseal(cookie.value));
-    assert.ok(session, 'the cookie opens to a session');
-    return session;
-  }
-
-  async function assertNoTokenInPage(page: Page, session: Session): Promise<void> {
-    // A string, because this file is compiled without the DOM library: it runs in the page.
-    const seen = String(
-      await page.evaluate(
-        'JSON.stringify({ cookie: document.cookie, local: { ...localStorage }, session: { ...sessionStorage }, url: location.href })',
-      ),
-    );
-    const html = await page.content();
-    for (const token of [session.accessToken, session.refreshToken]) {
-      assert.ok(!seen.includes(token), `a token in page JavaScript's view: ${seen}`);
-      assert.ok(!html.includes(token), 'a token in the page HTML');
-    }
-    assert.equal(seen.includes('ms_session'), false);
-  }
+  const newPage = (options: { javaScriptEnabled?: boolean } = {}) =>
+    openPage(browser, { javaScriptEnabled: options.javaScriptEnabled ?? true });
 
   it('shows new products and categories on the home page, with security headers', async () => {
     const { context, page } = await newPage();
@@ -117,10 +60,10 @@ describe('the site in a browser', function () {
     const { context, page } = await newPage();
     try {
       await page.goto(`${site}/login`);
-      await signIn(page, consumer);
+      await fillSignIn(page, consumer);
       await page.waitForURL(`${site}/account`);
       await page.getByTestId('profile').getByText(consumer.email).waitFor();
-      await assertNoTokenInPage(page, await sessionOf(context));
+      await assertNoTokenInPage(page, await sessionOf(context, world));
     } finally {
       await context.close();
     }
@@ -131,13 +74,13 @@ describe('the site in a browser', function () {
     const { context, page } = await newPage({ javaScriptEnabled: false });
     try {
       await page.goto(`${site}/login`);
-      await signIn(page, { ...consumer, password: 'not the password at all' });
+      await fillSignIn(page, { ...consumer, password: 'not the password at all' });
       await page.getByTestId('form-error').waitFor();
       assert.equal(await page.getByLabel('Username').inputValue(), consumer.username);
-      await signIn(page, consumer);
+      await fillSignIn(page, consumer);
       await page.waitForURL(`${site}/account`);
       await page.getByTestId('profile').getByText(consumer.username).waitFor();
-      await assertNoTokenInPage(page, await sessionOf(context));
+      await assertNoTokenInPage(page, await sessionOf(context, world));
     } finally {
       await context.close();
     }
@@ -149,7 +92,7 @@ describe('the site in a browser', function () {
     try {
       await page.goto(`${site}/account`);
       assert.equal(page.url(), `${site}/login?returnTo=%2Faccount`);
-      await signIn(page, consumer);
+      await fillSignIn(page, consumer);
       await page.waitForURL(`${site}/account`);
       await page.goto(`${site}/seller`);
       assert.equal(page.url(), `${site}/`);
@@ -166,9 +109,9 @@ describe('the site in a browser', function () {
     const { context, page } = await newPage();
     try {
       await page.goto(`${site}/login`);
-      await signIn(page, consumer);
+      await fillSignIn(page, consumer);
       await page.waitForURL(`${site}/account`);
-      const session = await sessionOf(context);
+      const session = await sessionOf(context, world);
       const before = await world.gateway.oauth('introspect', { token: session.refreshToken });
       assert.equal(field(before.body, 'active'), true, before.text);
       await page.getByRole('button', { name: 'Sign out' }).click();

@@ -44,8 +44,6 @@ describe('demo data settings', () => {
         haproxyStats: '',
         haproxyMetrics: '',
         prometheus: '',
-        zipkin: '',
-        alertmanager: '',
         smtpWeb: '',
         smtp: '',
         mongo: '',

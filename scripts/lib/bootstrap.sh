@@ -18,6 +18,7 @@ bootstrap_npm() {
 bootstrap_missing_debs() {
   command -v haproxy >/dev/null 2>&1 || echo haproxy
   command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || echo prometheus
+  command -v prometheus-alertmanager >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1 || echo prometheus-alertmanager
   [[ -x /usr/sbin/mariadbd ]] || echo mariadb-server
   [[ -n "$(ls -A /etc/postgresql 2>/dev/null)" ]] || echo postgresql
   command -v rabbitmq-server >/dev/null 2>&1 || [[ -x /usr/sbin/rabbitmq-server ]] || echo rabbitmq-server

@@ -27,6 +27,8 @@ function printUrls(stack: StackInfo): void {
     `  gateway            ${urls.gateway}`,
     `  SMTP sink web UI   ${urls.smtpWeb}   (SMTP ${urls.smtp})`,
     `  Prometheus         ${urls.prometheus}`,
+    `  Zipkin (traces)    ${urls.zipkin}`,
+    `  Alertmanager       ${urls.alertmanager}   (alerts are mailed to the SMTP sink)`,
     `  HAProxy stats      ${urls.haproxyStats}   (metrics ${urls.haproxyMetrics})`,
     `  MongoDB            ${urls.mongo}`,
     ...Object.entries(urls.services).map(([name, url]) => `  ${name.padEnd(18)} ${url}`),

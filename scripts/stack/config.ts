@@ -90,6 +90,8 @@ export function stackUrls(config: StackConfig): StackUrls {
     haproxyStats: `${local(ports.HAPROXY_STATS_PORT)}/stats`,
     haproxyMetrics: `${local(ports.HAPROXY_STATS_PORT)}/metrics`,
     prometheus: local(ports.PROMETHEUS_PORT),
+    zipkin: `${local(ports.ZIPKIN_PORT)}/zipkin/`,
+    alertmanager: local(ports.ALERTMANAGER_PORT),
     smtpWeb: local(ports.SMTP_WEB_PORT),
     smtp: `smtp://127.0.0.1:${ports.SMTP_PORT}`,
     mongo: config.mongoUrl,
@@ -106,7 +108,9 @@ export function readConfig(stateDir: string): StackConfig | null {
   const file = configFile(stateDir);
   if (!existsSync(file)) return null;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as StackConfig; // written by writeConfig
+    const config = JSON.parse(readFileSync(file, 'utf8')) as StackConfig; // written by writeConfig
+    // A stack started before a port was added to the table gets that port's default.
+    return { ...config, ports: { ...PORT_DEFAULTS, ...config.ports } };
   } catch {
     return null;
   }

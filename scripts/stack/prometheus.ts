@@ -21,11 +21,16 @@ interface ScrapeJob {
   target: string;
   labels: Record<string, string>;
   metricsPath?: string;
+  params?: Record<string, string[]>;
 }
 
-function jobYaml({ job, target, labels, metricsPath }: ScrapeJob): string {
+function jobYaml({ job, target, labels, metricsPath, params }: ScrapeJob): string {
   const lines = [`  - job_name: ${JSON.stringify(job)}`];
   if (metricsPath !== undefined) lines.push(`    metrics_path: ${JSON.stringify(metricsPath)}`);
+  if (params !== undefined) {
+    lines.push('    params:');
+    for (const [key, values] of Object.entries(params)) lines.push(`      ${key}: ${JSON.stringify(values)}`);
+  }
   lines.push('    static_configs:', `      - targets: [${JSON.stringify(target)}]`);
   const entries = Object.entries(labels);
   if (entries.length > 0) {
@@ -67,6 +72,19 @@ export function prometheusConfig(input: PrometheusConfigInput): string {
       target: `127.0.0.1:${INFRA.rabbitmq.prometheusPort}`,
       labels: { service: 'rabbitmq' },
     },
+    // Per-queue depths (the aggregated /metrics has none), for DeadLetterQueueNotEmpty.
+    {
+      job: 'rabbitmq-queues',
+      target: `127.0.0.1:${INFRA.rabbitmq.prometheusPort}`,
+      labels: { service: 'rabbitmq' },
+      metricsPath: '/metrics/detailed',
+      params: { family: ['queue_coarse_metrics'] },
+    },
+    {
+      job: 'alertmanager',
+      target: `127.0.0.1:${ports.ALERTMANAGER_PORT}`,
+      labels: { service: 'alertmanager' },
+    },
     { job: 'prometheus', target: `127.0.0.1:${ports.PROMETHEUS_PORT}`, labels: { service: 'prometheus' } },
   );
   const rules = ruleFiles(input.repoRoot).map((file) => `  - ${JSON.stringify(file)}`);
@@ -78,6 +96,11 @@ export function prometheusConfig(input: PrometheusConfigInput): string {
     `  evaluation_interval: ${interval}`,
     '  external_labels:',
     '    environment: "local"',
+    '',
+    'alerting:',
+    '  alertmanagers:',
+    '    - static_configs:',
+    `        - targets: [${JSON.stringify(`127.0.0.1:${ports.ALERTMANAGER_PORT}`)}]`,
     '',
     'rule_files:',
     ...(rules.length > 0 ? rules : ['  []']),

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { INFRA } from './types.js';
 import type { PortKey, StackContext } from './types.js';
 import { secret } from './secrets.js';
+import { zipkinSpansEndpoint } from './zipkin.js';
 
 export type EnvBuilder = (ctx: StackContext) => Record<string, string>;
 
@@ -30,7 +31,10 @@ export interface ServiceSpec {
   env: EnvBuilder;
 }
 
-const TSX_MAIN = ['--import', 'tsx', 'src/main.ts'];
+// The SDK is preloaded: its ESM loader hook (Koa, mongoose) must be in place before main.ts's
+// imports load (platform/src/telemetry-register.ts).
+const TELEMETRY_PRELOAD = ['--import', '@marketshare/platform/telemetry-register'];
+const TSX_MAIN = ['--import', 'tsx', ...TELEMETRY_PRELOAD, 'src/main.ts'];
 
 const local = (port: number): string => `http://127.0.0.1:${port}`;
 
@@ -131,7 +135,8 @@ export const SERVICES: readonly ServiceSpec[] = [
     name: 'frontend',
     dir: 'frontend',
     portKey: 'FRONTEND_PORT',
-    nodeArgs: ['build/index.js'],
+    // tsx only for the preloaded SDK (TypeScript); the build itself is plain JavaScript.
+    nodeArgs: ['--import', 'tsx', ...TELEMETRY_PRELOAD, 'build/index.js'],
     entryFile: 'build/index.js',
     readinessPath: '/healthz',
     clientSecretKey: 'CLIENT_SECRET_FRONTEND',
@@ -174,8 +179,28 @@ export function commonEnv(ctx: StackContext, spec: ServiceSpec): Record<string, 
     SERVICE_CLIENT_SECRET: secret(ctx.secrets, spec.clientSecretKey),
     OTEL_SERVICE_NAME: spec.name,
   };
+  return { ...env, ...tracingEnv(ctx) };
+}
+
+/**
+ * Where spans go, only through the standard OTEL_* variables: OTLP when the environment names
+ * an OTLP endpoint (compose, the cluster), else the stack's own Zipkin. An OTEL_TRACES_EXPORTER
+ * of the environment wins (e.g. `none`); the rest of OTEL_* (sampler, OTEL_BSP_*) is inherited.
+ */
+export function tracingEnv(ctx: StackContext): Record<string, string> {
   const otlp = ctx.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
-  if (otlp !== undefined && otlp !== '') env['OTEL_EXPORTER_OTLP_ENDPOINT'] = otlp;
+  const chosen = ctx.env['OTEL_TRACES_EXPORTER'];
+  const env: Record<string, string> = {};
+  if (otlp !== undefined && otlp !== '') {
+    env['OTEL_EXPORTER_OTLP_ENDPOINT'] = otlp;
+    env['OTEL_TRACES_EXPORTER'] = chosen || 'otlp';
+  } else {
+    env['OTEL_TRACES_EXPORTER'] = chosen || 'zipkin';
+    env['OTEL_EXPORTER_ZIPKIN_ENDPOINT'] =
+      ctx.env['OTEL_EXPORTER_ZIPKIN_ENDPOINT'] || zipkinSpansEndpoint(ctx);
+  }
+  // A checkout's spans reach the backend within a second or two instead of the default 5 s.
+  env['OTEL_BSP_SCHEDULE_DELAY'] = ctx.env['OTEL_BSP_SCHEDULE_DELAY'] || '1000';
   return env;
 }
 

@@ -13,6 +13,7 @@ import {
   validateVhost,
   writeConfig,
 } from './config.js';
+import { ALERTMANAGER } from './alertmanager.js';
 import { GATEWAY, MONGO, PROMETHEUS, SMTP, waitForComponent } from './components.js';
 import type { Component } from './components.js';
 import { dropDatabases, provisionDatabases } from './databases.js';
@@ -27,6 +28,7 @@ import { loadOrCreateSecrets, secretsFile } from './secrets.js';
 import { SERVICES, serviceEnv, serviceExists } from './services.js';
 import type { ServiceSpec } from './services.js';
 import { stopStack } from './stop.js';
+import { ZIPKIN } from './zipkin.js';
 import { ensureSupervisor, supervisorEnabled } from './supervisor-control.js';
 import { PORT_PURPOSES } from './types.js';
 import type { Logger, Ports, ProcessRecord, Secrets, StackConfig, StackContext, StackUrls } from './types.js';
@@ -164,7 +166,14 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
   const skipped = table.filter((spec) => !serviceExists(REPO_ROOT, spec)).map((spec) => spec.name);
   if (skipped.length > 0) log(`not built yet, skipped: ${skipped.join(', ')}`);
 
-  const aux: Component[] = [...(config.externalMongo ? [] : [MONGO]), SMTP, GATEWAY, PROMETHEUS];
+  const aux: Component[] = [
+    ...(config.externalMongo ? [] : [MONGO]),
+    SMTP,
+    ALERTMANAGER,
+    ZIPKIN,
+    GATEWAY,
+    PROMETHEUS,
+  ];
   // Ports of everything not already running must be free.
   const claims: PortClaim[] = [];
   for (const component of aux) {
@@ -212,9 +221,14 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
       );
     };
 
-    // Datastores of the services first, then the services and Prometheus, the gateway last:
-    // its first health checks then find every service up.
-    const first = aux.filter((component) => component === MONGO || component === SMTP);
+    // Datastores of the services (and Alertmanager, Prometheus' receiver) first, then the
+    // services and Prometheus, the gateway last: its first health checks then find every service up.
+    const first = aux.filter(
+      (component) => component === MONGO || component === SMTP || component === ALERTMANAGER,
+    );
+    // Zipkin's JVM boots while everything else starts; the services' first spans wait in their
+    // batch exporters meanwhile. It is awaited with the services' readiness below.
+    await startComponent(ZIPKIN);
     for (const component of first) await startComponent(component);
     await Promise.all(first.map((component) => awaitComponent(component, 120_000)));
 
@@ -226,7 +240,10 @@ export async function startStack(options: StartOptions = {}): Promise<StackInfo>
     }
     await startComponent(PROMETHEUS);
     const timeoutMs = options.readyTimeoutMs ?? 90_000;
-    await Promise.all(services.map((spec) => awaitService(ctx, spec, timeoutMs)));
+    await Promise.all([
+      ...services.map((spec) => awaitService(ctx, spec, timeoutMs)),
+      awaitComponent(ZIPKIN, 60_000),
+    ]);
     await startComponent(GATEWAY);
     await Promise.all([awaitComponent(GATEWAY, 30_000), awaitComponent(PROMETHEUS, 60_000)]);
     release(stateDir, held);

@@ -6,6 +6,8 @@ export const PORT_DEFAULTS = {
   HAPROXY_STATS_PORT: 8404,
   FRONTEND_PORT: 3000,
   PROMETHEUS_PORT: 9090,
+  ZIPKIN_PORT: 9411,
+  ALERTMANAGER_PORT: 9093,
   SMTP_PORT: 1025,
   SMTP_WEB_PORT: 1080,
   MONGO_PORT: 27017,
@@ -25,6 +27,8 @@ export const PORT_PURPOSES: Record<PortKey, string> = {
   HAPROXY_STATS_PORT: 'HAProxy stats and metrics',
   FRONTEND_PORT: 'frontend',
   PROMETHEUS_PORT: 'Prometheus',
+  ZIPKIN_PORT: 'Zipkin',
+  ALERTMANAGER_PORT: 'Alertmanager',
   SMTP_PORT: 'SMTP sink',
   SMTP_WEB_PORT: 'SMTP sink web UI',
   MONGO_PORT: 'Mongo stand-in',
@@ -108,6 +112,9 @@ export interface StackUrls {
   haproxyStats: string;
   haproxyMetrics: string;
   prometheus: string;
+  /** Zipkin's UI (its API is under /api/v2 of the same origin) */
+  zipkin: string;
+  alertmanager: string;
   smtpWeb: string;
   /** SMTP sink address as a URL, e.g. smtp://127.0.0.1:1025 */
   smtp: string;

@@ -180,7 +180,32 @@ describe('gateway (HAProxy)', function () {
 
       const blockedResponse = await request(gatewayPort, '/internal/x');
       assert.match(String(blockedResponse.headers['x-request-id']), /^[0-9a-f-]{36}$/);
-      assert.match(haproxy?.output() ?? '', /\{[0-9a-f-]{36}\}/, 'the access log carries the request id');
+      assert.match(
+        haproxy?.output() ?? '',
+        /\{[0-9a-f-]{36}\|[0-9a-f]{32}\}/,
+        'the access log carries the request id and the trace id',
+      );
+    });
+
+    it('joins a well-formed traceparent and starts a trace for a request without one', async () => {
+      const given = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      await request(gatewayPort, '/api/users/trace-1', {
+        headers: { traceparent: given, tracestate: 'a=b' },
+      });
+      const joined = backends['users']?.seen.find((req) => req.url === '/api/users/trace-1');
+      assert.equal(joined?.headers['traceparent'], given);
+      assert.equal(joined?.headers['tracestate'], 'a=b');
+      await request(gatewayPort, '/api/users/trace-2', {
+        headers: { traceparent: 'junk', tracestate: 'a=b' },
+      });
+      const started = backends['users']?.seen.find((req) => req.url === '/api/users/trace-2');
+      const traceparent = String(started?.headers['traceparent']);
+      assert.match(traceparent, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      assert.equal(started?.headers['tracestate'], undefined);
+      // The access log line is written once the answer is sent, a moment after it arrived.
+      const logged = new RegExp(`\\|${traceparent.slice(3, 35)}\\}`);
+      await waitUntil(async () => Promise.resolve(logged.test(haproxy?.output() ?? '')), 2000, 50);
+      assert.match(haproxy?.output() ?? '', logged, 'the access log carries the trace id it started');
     });
 
     it('replaces client-supplied forwarding headers with the real client address', async () => {

@@ -44,6 +44,8 @@ describe('demo data settings', () => {
         haproxyStats: '',
         haproxyMetrics: '',
         prometheus: '',
+        zipkin: '',
+        alertmanager: '',
         smtpWeb: '',
         smtp: '',
         mongo: '',

@@ -185,6 +185,16 @@ describe('stack runner with stand-in services', function () {
       (name) => !SHARED.includes(name),
     );
     // ms-users, started again on its own after the others, is the first to go.
-    assert.deepEqual(stopped, ['ms-users', 'gateway', 'prometheus', 'ms-email', 'ms-auth', 'smtp', 'mongo']);
+    assert.deepEqual(stopped, [
+      'ms-users',
+      'gateway',
+      'prometheus',
+      'ms-email',
+      'ms-auth',
+      'alertmanager',
+      'smtp',
+      'mongo',
+      'zipkin',
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
@@ -85,17 +86,54 @@ export function toMailSendError(error: unknown): MailSendError {
   );
 }
 
+// A proxy tracer: real once the service's telemetry-register has started the SDK.
+const tracer = trace.getTracer('@marketshare/ms-email/smtp');
+
 /** Sends over SMTP with nodemailer; resolves only once the server accepted the message. */
 export class SmtpMailSender implements MailSender {
   private readonly transporter: Transporter<SMTPTransport.SentMessageInfo>;
   private readonly domain: string;
 
+  private readonly server: { host: string; port: number };
+
   constructor(private readonly options: SmtpSenderOptions) {
-    this.transporter = nodemailer.createTransport(smtpTransportOptions(options));
+    const transport = smtpTransportOptions(options);
+    this.server = { host: transport.host ?? '', port: transport.port ?? 0 };
+    this.transporter = nodemailer.createTransport(transport);
     this.domain = senderDomain(options.from);
   }
 
   async send(email: OutgoingEmail): Promise<SentReceipt> {
+    // nodemailer has no OpenTelemetry instrumentation: the SMTP exchange gets its own span,
+    // a child of the consumer's, so a checkout's trace ends with the mail handed over.
+    return tracer.startActiveSpan(
+      'smtp send',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'server.address': this.server.host,
+          'server.port': this.server.port,
+          'network.protocol.name': 'smtp',
+          'marketshare.event.id': email.eventId,
+        },
+      },
+      async (span) => {
+        try {
+          const receipt = await this.deliver(email);
+          span.setAttribute('smtp.message_id', receipt.messageId);
+          return receipt;
+        } catch (error) {
+          span.recordException(error instanceof Error ? error : String(error));
+          span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async deliver(email: OutgoingEmail): Promise<SentReceipt> {
     try {
       const info = await this.transporter.sendMail({
         from: this.options.from,

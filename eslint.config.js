@@ -25,6 +25,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Scripts the MongoDB image runs in mongosh on first start, where `db` is a global.
+    files: ['compose/initdb/mongo/*.js'],
+    languageOptions: { globals: { db: 'readonly' } },
+  },
   ...svelte.configs.recommended,
   {
     // The site: server code runs on Node, components in the browser too.

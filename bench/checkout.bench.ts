@@ -10,7 +10,6 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createPgPool } from '@marketshare/platform/pg';
 import { mongoLibDir, REPO_ROOT, type StackInfo } from '../scripts/stack/index.js';
 import { demoTargetOf } from '../scripts/seed-demo.js';
 import { withBenchStack } from './lib/bench-stack.js';
@@ -20,6 +19,7 @@ import { checkOversell } from './checkout-audit.js';
 import { drainOutbox, runStage, type Stage, type StageResult } from './checkout-load.js';
 import { renderCheckoutReport, type CheckoutBenchResult } from './checkout-report.js';
 import { prepareFixture } from './checkout-setup.js';
+import { postgresVersion } from './lib/pg-version.js';
 
 /** How long after the load the run waits for ms-orders' relay to send every order event. */
 const OUTBOX_DRAIN_BUDGET_MS = 150_000;
@@ -52,18 +52,6 @@ function mongoVersion(): string {
   );
   const version = jar?.match(/^mongo-java-server-core-(.*)\.jar$/)?.[1] ?? 'unknown';
   return `mongo-java-server ${version} (the local MongoDB stand-in)`;
-}
-
-async function postgresVersion(postgresUrl: string): Promise<string> {
-  const pool = createPgPool(postgresUrl, { max: 1 });
-  try {
-    const version = await pool.query<{ v: string }>(
-      "SELECT 'PostgreSQL ' || current_setting('server_version') AS v",
-    );
-    return version.rows[0]?.v ?? 'PostgreSQL';
-  } finally {
-    await pool.end();
-  }
 }
 
 /** The last warnings and errors in a service's log (pino JSON lines), for a run that went wrong. */

@@ -3,9 +3,9 @@
  * fixed concurrency through the gateway, with where the CPU went and what the frontend server
  * called the services for meanwhile, and what one request costs with nothing queued.
  */
-import { readFileSync } from 'node:fs';
 import { runHttpLoad } from './lib/http-load.js';
 import type { LoadSummary } from './lib/latency.js';
+import { machineCoresBusy, machineTicks } from './lib/machine-cpu.js';
 import { coresUsed, cpuTimes } from './lib/process-cpu.js';
 import { SERIAL_RUNS, serialCost, type SerialCost } from './lib/serial.js';
 
@@ -99,31 +99,6 @@ function perRequest(
   return { apiCallsPerRequest: calls, apiMsPerRequest: Math.round(ms * 100) / 100 };
 }
 
-/** Busy and total jiffies of all CPUs (/proc/stat's first line): the whole machine's load. */
-function machineTicks(): { busy: number; total: number } | null {
-  try {
-    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
-      .trim()
-      .split(/\s+/)
-      .slice(1, 9)
-      .map(Number);
-    const total = fields.reduce((sum, value) => sum + value, 0);
-    // idle and iowait are the 4th and 5th fields.
-    return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
-  } catch {
-    return null;
-  }
-}
-
-function machineCores(
-  before: ReturnType<typeof machineTicks>,
-  after: ReturnType<typeof machineTicks>,
-  cpus: number,
-): number | null {
-  if (before === null || after === null || after.total === before.total) return null;
-  return Math.round(((after.busy - before.busy) / (after.total - before.total)) * cpus * 100) / 100;
-}
-
 async function fetchOnce(
   url: string,
   headers: Record<string, string>,
@@ -148,7 +123,7 @@ export async function measureTarget(run: LoadRun, target: Target): Promise<Targe
   const ticksBefore = machineTicks();
   const load = await runHttpLoad({ ...http, durationSeconds: run.durationSeconds });
   const cores = coresUsed(cpuBefore, cpuTimes(run.stateDir), load.seconds);
-  const machine = machineCores(ticksBefore, machineTicks(), run.cpus);
+  const machine = machineCoresBusy(ticksBefore, machineTicks(), run.cpus);
   const cpuMsPerRequest = Object.fromEntries(
     Object.entries(cores).map(([name, used]) => [
       name,

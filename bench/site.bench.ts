@@ -12,7 +12,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createPgPool } from '@marketshare/platform/pg';
 import { REPO_ROOT, type StackInfo } from '../scripts/stack/index.js';
 import { DEMO_SEED, demoTargetOf } from '../scripts/seed-demo.js';
 import { withBenchStack } from './lib/bench-stack.js';
@@ -22,6 +21,7 @@ import { CHROME_FLAGS, CHROME_PATH, runLighthouse, type LighthouseResult } from 
 import { measureTarget, type Target, type TargetResult } from './site-load.js';
 import { evaluate, renderSiteReport, type SiteBenchResult } from './site-report.js';
 import { BUYER, SEARCH, prepareSite, signInThroughForm } from './site-setup.js';
+import { postgresVersion } from './lib/pg-version.js';
 
 const settings: SiteBenchResult['settings'] = {
   connections: integerSetting('BENCH_CONNECTIONS', 16, 256),
@@ -49,18 +49,6 @@ function chromiumVersion(): string {
     }).trim();
   } catch {
     return 'unknown';
-  }
-}
-
-async function postgresVersion(postgresUrl: string): Promise<string> {
-  const pool = createPgPool(postgresUrl, { max: 1 });
-  try {
-    const version = await pool.query<{ v: string }>(
-      "SELECT 'PostgreSQL ' || current_setting('server_version') AS v",
-    );
-    return version.rows[0]?.v ?? 'PostgreSQL';
-  } finally {
-    await pool.end();
   }
 }
 

@@ -46,13 +46,21 @@ describe("Grafana dashboards against the stack's Prometheus", function () {
     w = await e2eWorld();
     const o = new OrdersWorld(w);
     const [seller, buyer] = await Promise.all([o.person('seller'), o.person('consumer')]);
-    const product = await o.createProduct(seller, 1);
+    // The second is priced over the stack's credit limit (PAYMENT_CREDIT_LIMIT_MINOR, world.ts).
+    const [product, overLimit] = await Promise.all([
+      o.createProduct(seller, 1),
+      o.createProduct(seller, 1, 2_000_000),
+    ]);
     assert.equal((await w.gateway.call('/api/products?q=bolt')).status, 200);
     assert.equal((await w.gateway.call('/')).status, 200); // the site's SSR calls the services
     assert.equal((await o.checkout(buyer, [{ productId: product, quantity: 1 }])).status, 201);
     const refused = await o.checkout(buyer, [{ productId: product, quantity: 1 }]);
     // An order is placed either way; stock refused it (status OUT_OF_STOCK).
     assert.match(refused.text, /OUT_OF_STOCK/);
+    const declined = await o.checkout(buyer, [{ productId: overLimit, quantity: 1 }]);
+    // Placed as well, its payment declined by the simulator (status REJECTED).
+    assert.equal(declined.status, 201, declined.text);
+    assert.match(declined.text, /"status":"REJECTED"/);
     assert.equal((await w.gateway.login(buyer.username, 'wrong password')).status, 400);
   });
 

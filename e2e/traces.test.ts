@@ -1,11 +1,13 @@
 /**
  * Tracing end to end: one checkout through the gateway is one trace in the stack's Zipkin,
  * from ms-orders through ms-products (and its SQL), the outbox's RabbitMQ publish and
- * ms-email's consume to the SMTP send, every span parented within the trace.
+ * ms-email's consume to the SMTP send, every span parented within the trace; and the
+ * checkout's histogram bucket in Prometheus carries that trace id as its exemplar.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { httpRequest, waitFor } from '@marketshare/platform/testing';
+import { field } from './support/gateway-client.js';
 import { OrdersWorld, ordersIn } from './support/orders-world.js';
 import { e2eWorld, type World } from './support/world.js';
 
@@ -41,6 +43,25 @@ describe('end to end: one trace per checkout', function () {
     if (response.status === 404) return [];
     assert.equal(response.status, 200, response.text);
     return response.body as ZipkinSpan[]; // Zipkin's v2 trace: a list of spans
+  }
+
+  /** The trace ids of the exemplars Prometheus holds for `selector` over the last 10 minutes. */
+  async function exemplarTraceIds(selector: string): Promise<string[]> {
+    const end = Date.now() / 1000;
+    const query = new URLSearchParams({ query: selector, start: String(end - 600), end: String(end) });
+    const url = new URL(`/api/v1/query_exemplars?${query.toString()}`, w.stack.info.urls.prometheus);
+    const response = await httpRequest(url.href);
+    assert.equal(response.status, 200, response.text);
+    const ids: string[] = [];
+    const data = field(response.body, 'data');
+    for (const series of Array.isArray(data) ? data : []) {
+      const exemplars = field(series, 'exemplars');
+      for (const exemplar of Array.isArray(exemplars) ? exemplars : []) {
+        const id = field(field(exemplar, 'labels'), 'trace_id');
+        if (typeof id === 'string') ids.push(id);
+      }
+    }
+    return ids;
   }
 
   /**
@@ -176,6 +197,18 @@ describe('end to end: one trace per checkout', function () {
     );
     assert.ok(ancestors(smtp).includes(consume), `the SMTP send is part of the consume:\n${listing}`);
     assert.equal(new Set(spans.map((span) => span.traceId)).size, 1);
+
+    // The checkout's bucket in ms-orders' histogram names this trace (an exemplar Prometheus kept).
+    const exemplars = await waitFor(
+      async () => {
+        const found = await exemplarTraceIds(
+          `http_server_request_duration_seconds_bucket{service="ms-orders", route="/api/orders/checkout"}`,
+        );
+        return found.includes(traceId) ? found : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000, what: `an exemplar naming trace ${traceId}` },
+    );
+    assert.ok(exemplars.includes(traceId));
   });
   it("continues the trace through the site's server to the services it calls", async () => {
     const traceId = randomBytes(16).toString('hex');

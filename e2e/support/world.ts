@@ -47,8 +47,11 @@ async function build(): Promise<World> {
       LOGIN_MAX_FAILURES: '3',
       LOGIN_LOCK_INITIAL_SECONDS: '2',
       LOGIN_LOCK_MAX_SECONDS: '4',
-      // Every payment is approved, so an order's outcome depends on stock alone.
+      // Every payment within the credit limit below is approved, so an order's outcome depends on
+      // stock alone (and the limit: the one checkout meant to be declined exceeds it).
       PAYMENT_APPROVAL_PROBABILITY: '1',
+      // 10,000.00 per order, far above what the tests buy: only a checkout meant to be declined is.
+      PAYMENT_CREDIT_LIMIT_MINOR: '1000000',
       // Leftover reservations of failed checkouts are released within seconds, not half a minute.
       RELEASE_SWEEP_INTERVAL_MS: '2000',
       // The site finds out about a deactivated account within a second (admin browser test).

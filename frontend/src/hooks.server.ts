@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { redirect } from '@sveltejs/kit';
 import type { Handle, HandleServerError, RequestEvent, ServerInit } from '@sveltejs/kit';
-import { ConfigError } from '@marketshare/platform';
+import { ConfigError, observeHttpRequest } from '@marketshare/platform';
 import { createApi } from '$lib/server/api';
 import { parseFrontendConfig } from '$lib/server/config';
 import { setFlash } from '$lib/server/flash';
@@ -102,7 +102,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   } finally {
     if (route !== '/metrics') {
       const seconds = Number(process.hrtime.bigint() - begin) / 1e9;
-      metrics.httpDuration.observe({ method: event.request.method, route, status_code: status }, seconds);
+      observeHttpRequest(metrics, { method: event.request.method, route, status_code: status }, seconds);
       const entry = {
         request_id: event.locals.requestId,
         method: event.request.method,

@@ -52,7 +52,13 @@ export function buildApp(config: AuthConfig, deps: AppDeps): ReturnType<typeof c
   const authMetrics = prometheusAuthMetrics(metrics.registry);
   const signer = createSigner(config, deps.keyRing);
   const users = new UsersDirectory(
-    new InternalHttpClient({ name: 'users', baseUrl: config.USERS_URL, tokens: new SelfTokenSource(signer) }),
+    new InternalHttpClient({
+      name: 'users',
+      upstream: 'ms-users',
+      baseUrl: config.USERS_URL,
+      tokens: new SelfTokenSource(signer),
+      registry: metrics.registry,
+    }),
   );
   const families = new RefreshTokenFamilies(
     new RefreshTokensRepository(deps.pool),

@@ -1,10 +1,10 @@
 import { Counter, Histogram } from 'prom-client';
-import type { Registry } from 'prom-client';
+import type { MetricsRegistry } from '@marketshare/platform';
 import { emailTypes } from './domain/notifications.js';
 import type { EmailMetrics, EmailOutcome } from './domain/ports.js';
 
 /** The domain's counters on the app's registry (one per app: tests run several in a process). */
-export function createEmailMetrics(registry: Registry): EmailMetrics {
+export function createEmailMetrics(registry: MetricsRegistry): EmailMetrics {
   const emails = new Counter({
     name: 'emails_total',
     help: 'Emails by type and outcome: sent, failed (an attempt that will be retried), duplicate, dead, skipped (no email needed or possible)',

@@ -64,9 +64,17 @@ export async function startEmailService(config: Config, options: EmailServiceOpt
     clientId: config.SERVICE_CLIENT_ID,
     clientSecret: config.SERVICE_CLIENT_SECRET,
     scope: 'users:read',
+    registry: metrics.registry,
   });
   const directory = new UsersDirectory(
-    new InternalHttpClient({ name: 'users', baseUrl: config.USERS_URL, tokens, timeoutMs: USERS_TIMEOUT_MS }),
+    new InternalHttpClient({
+      name: 'users',
+      upstream: 'ms-users',
+      baseUrl: config.USERS_URL,
+      tokens,
+      timeoutMs: USERS_TIMEOUT_MS,
+      registry: metrics.registry,
+    }),
     { cacheTtlMs: config.USERS_CACHE_TTL_MS },
   );
   const service = new NotificationService({

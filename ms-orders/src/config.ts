@@ -37,6 +37,8 @@ export const OrdersConfigSchema = Type.Object({
   ),
   /** The built-in payment simulator approves a payment with this probability. */
   PAYMENT_APPROVAL_PROBABILITY: Type.Number({ minimum: 0, maximum: 1, default: 0.9 }),
+  /** The simulator declines a payment above this for one order (minor units); unset: no limit. */
+  PAYMENT_CREDIT_LIMIT_MINOR: Type.Optional(Type.Integer({ minimum: 0 })),
   /** How long a replay waits for the first request with its Idempotency-Key to finish. */
   IDEMPOTENCY_WAIT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 15_000 }),
   /** How often the outbox relay looks for unsent events (it is also woken after each write). */

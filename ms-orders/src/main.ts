@@ -78,8 +78,12 @@ const deps: OrdersDeps = {
     tokenUrl: config.AUTH_TOKEN_URL,
     clientId: config.SERVICE_CLIENT_ID,
     clientSecret: config.SERVICE_CLIENT_SECRET,
+    registry: metrics.registry,
   }),
-  payments: new SimulatedPaymentProvider(config.PAYMENT_APPROVAL_PROBABILITY),
+  payments: new SimulatedPaymentProvider({
+    approvalProbability: config.PAYMENT_APPROVAL_PROBABILITY,
+    creditLimitMinor: config.PAYMENT_CREDIT_LIMIT_MINOR,
+  }),
   onEventsWritten: () => relay.notify(),
 };
 

@@ -1,4 +1,5 @@
-import { Counter, type Registry } from 'prom-client';
+import { Counter } from 'prom-client';
+import type { MetricsRegistry } from '@marketshare/platform';
 
 export interface UsersMetrics {
   registered: Counter<'role'>;
@@ -6,7 +7,7 @@ export interface UsersMetrics {
 }
 
 /** Business counters on the app's own registry (several apps share a process in tests). */
-export function createUsersMetrics(registry: Registry): UsersMetrics {
+export function createUsersMetrics(registry: MetricsRegistry): UsersMetrics {
   return {
     registered: new Counter({
       name: 'users_registered_total',

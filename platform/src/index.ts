@@ -12,6 +12,7 @@ export * from './http/context.js';
 export * from './http/route.js';
 export * from './http/rate-limit.js';
 export * from './http/metrics.js';
+export * from './http/client-metrics.js';
 export * from './http/health.js';
 export * from './http/openapi.js';
 export * from './http/service-app.js';

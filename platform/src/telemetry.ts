@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, isSpanContextValid } from '@opentelemetry/api';
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
@@ -11,6 +11,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import type { UndiciRequest } from '@opentelemetry/instrumentation-undici';
 import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
+import { notifyFinishedSpan, startFeedingFinishedSpans } from './finished-spans.js';
 
 let sdk: NodeSDK | undefined;
 
@@ -65,6 +66,20 @@ class BackgroundQueryFilter implements tracing.SpanProcessor {
   }
 }
 
+/** Hands every finished span, exported or not, to the metrics that measure them (finished-spans.ts). */
+class FinishedSpanFeed implements tracing.SpanProcessor {
+  onStart(): void {}
+  onEnd(span: tracing.ReadableSpan): void {
+    notifyFinishedSpan(span);
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
 /**
  * A caller that injected the trace context itself (InternalHttpClient, which also works
  * without an SDK) would otherwise send two traceparent headers once the undici
@@ -95,11 +110,12 @@ function dropInjectedTraceContext(request: UndiciRequest): void {
 export function startTelemetry(serviceName: string): void {
   if (sdk || process.env['OTEL_SDK_DISABLED'] === 'true') return;
   const exporters = tracesExportersFromEnv().flatMap((name) => exporterFor(name) ?? []);
-  const spanProcessors =
-    exporters.length > 0
-      ? exporters.map((exporter) => new BackgroundQueryFilter(new tracing.BatchSpanProcessor(exporter)))
-      : // Without an exporter a no-op processor still installs the real tracer provider, so ids exist.
-        [new tracing.NoopSpanProcessor()];
+  // Without an exporter the feed alone still installs the real tracer provider, so ids exist.
+  const spanProcessors: tracing.SpanProcessor[] = [
+    new FinishedSpanFeed(),
+    ...exporters.map((exporter) => new BackgroundQueryFilter(new tracing.BatchSpanProcessor(exporter))),
+  ];
+  startFeedingFinishedSpans();
   sdk = new NodeSDK({
     serviceName,
     spanProcessors,
@@ -114,7 +130,11 @@ export function startTelemetry(serviceName: string): void {
       new UndiciInstrumentation({
         // Background calls (JWKS refresh) would each start a trace of one span.
         requireParentforSpans: true,
-        requestHook: (_span, request) => dropInjectedTraceContext(request),
+        // Only when this span's context replaces it: without a parent the hook still runs (with
+        // an invalid span) and nothing is injected, so a caller's own traceparent must stay.
+        requestHook: (span, request) => {
+          if (isSpanContextValid(span.spanContext())) dropInjectedTraceContext(request);
+        },
       }),
       // Router layers name the route; a span per anonymous middleware (five a request) says nothing.
       new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] }),

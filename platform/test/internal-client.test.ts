@@ -95,6 +95,15 @@ describe('platform internal HTTP client', () => {
     assert.match(traceparent, new RegExp(`^00-${span.spanContext().traceId}-`));
   });
 
+  it("leaves a caller's own traceparent alone when no span is active (the SDK running)", async () => {
+    startTelemetry('internal-client-test');
+    const peer = await upstream(() => [200, {}]);
+    servers.push(peer.server);
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await fetch(peer.url, { headers: { traceparent } });
+    assert.equal(peer.requests[0]?.headers.traceparent, traceparent);
+  });
+
   it('turns timeouts, refused connections and gateway errors into UpstreamUnavailableError', async () => {
     const slow = await upstream(() => [200, {}, 1_000]);
     const failing = await upstream(() => [503, {}]);

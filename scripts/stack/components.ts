@@ -206,6 +206,8 @@ export const PROMETHEUS: Component = {
         '--storage.tsdb.retention.time=2d',
         `--web.listen-address=127.0.0.1:${ctx.ports.PROMETHEUS_PORT}`,
         '--web.enable-lifecycle',
+        // The services' histograms carry trace ids as exemplars (OpenMetrics); keep them.
+        '--enable-feature=exemplar-storage',
       ],
       cwd: ctx.stateDir,
       env: ctx.env,

@@ -1,8 +1,9 @@
-import { Counter, type Registry } from 'prom-client';
+import { Counter } from 'prom-client';
+import type { MetricsRegistry } from '@marketshare/platform';
 import type { AuthMetrics } from '../domain/auth-metrics.js';
 
 /** The auth counters, on the service's own registry (never the global one). */
-export function prometheusAuthMetrics(registry: Registry): AuthMetrics {
+export function prometheusAuthMetrics(registry: MetricsRegistry): AuthMetrics {
   const issued = new Counter({
     name: 'auth_tokens_issued_total',
     help: 'Access tokens issued by the token endpoint, by grant type.',

@@ -1,7 +1,7 @@
 import type { Logger } from '@marketshare/platform';
 import { EventConsumer, PermanentFailure } from '@marketshare/platform/rabbit';
 import type { RabbitConnection } from '@marketshare/platform/rabbit';
-import type { Registry } from 'prom-client';
+import type { MetricsRegistry } from '@marketshare/platform';
 import type { NotificationService } from '../domain/deliver-notification.js';
 import { UndeliverableEvent } from '../domain/errors.js';
 import { notifiedEventTypes } from '../domain/notifications.js';
@@ -17,7 +17,7 @@ export const NOTIFICATIONS_QUEUE = 'ms-email.notifications';
 export interface NotificationsConsumerOptions {
   service: NotificationService;
   logger: Logger;
-  registry: Registry;
+  registry: MetricsRegistry;
   maxAttempts: number;
   retryDelaysMs: number[];
   prefetch: number;

@@ -8,6 +8,7 @@ import {
   type StoredResponse,
 } from '../store/checkouts-store.js';
 import type { MongoOrderStore, NewOrder } from '../store/orders-store.js';
+import { outcomeOfCreatedOrders, type CheckoutMetrics, type CheckoutOutcome } from './checkout-metrics.js';
 import { buildOrder, orderItems, planOrders, type OrderPlan } from './checkout-plan.js';
 import { OrdersError } from './errors.js';
 import type { Order } from './orders.js';
@@ -33,6 +34,7 @@ export interface CheckoutDeps {
   outstandingReleases: MongoOutstandingReleases;
   products: ProductsPort;
   payments: PaymentProvider;
+  metrics: CheckoutMetrics;
   logger: Logger;
   /** Shapes the orders into the response body stored for replays. */
   present: (orders: Order[]) => unknown;
@@ -49,6 +51,12 @@ function fingerprintOf(items: RequestedItem[] | undefined): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+/** A request that failed, for checkouts_total: refusals are the client's, the rest ours. */
+function outcomeOfFailure(error: unknown): CheckoutOutcome {
+  if (!(error instanceof OrdersError)) return 'error';
+  return error.code === 'products_unavailable' ? 'products_unavailable' : 'refused';
+}
+
 /**
  * The checkout saga: reserve stock per seller, authorize payment, persist the orders with
  * their events. No multi-document transactions: every step is idempotent by order id, the
@@ -58,6 +66,19 @@ export class Checkout {
   constructor(private readonly deps: CheckoutDeps) {}
 
   async run(request: CheckoutRequest): Promise<StoredResponse> {
+    try {
+      const { response, outcome } = await this.answer(request);
+      this.deps.metrics.checkoutFinished(outcome);
+      return response;
+    } catch (error) {
+      this.deps.metrics.checkoutFinished(outcomeOfFailure(error));
+      throw error;
+    }
+  }
+
+  private async answer(
+    request: CheckoutRequest,
+  ): Promise<{ response: StoredResponse; outcome: CheckoutOutcome }> {
     const id = MongoCheckoutStore.idFor(request.consumerId, request.idempotencyKey);
     const fingerprint = fingerprintOf(request.items);
     const deadline = Date.now() + this.deps.replayWaitMs;
@@ -79,7 +100,8 @@ export class Checkout {
           'This Idempotency-Key was used with a different request body.',
         );
       }
-      if (earlier.state === 'completed' && earlier.response) return earlier.response;
+      if (earlier.state === 'completed' && earlier.response)
+        return { response: earlier.response, outcome: 'replayed' };
       if (Date.now() >= deadline) {
         throw new OrdersError(
           'conflict',
@@ -91,7 +113,10 @@ export class Checkout {
     }
   }
 
-  private async perform(checkoutId: string, request: CheckoutRequest): Promise<StoredResponse> {
+  private async perform(
+    checkoutId: string,
+    request: CheckoutRequest,
+  ): Promise<{ response: StoredResponse; outcome: CheckoutOutcome }> {
     let plans: OrderPlan[] = [];
     try {
       const fromCart = request.items === undefined;
@@ -116,7 +141,7 @@ export class Checkout {
       }
       const response = { status: 201, body: this.deps.present(orders) };
       await this.deps.checkouts.complete(checkoutId, response);
-      return response;
+      return { response, outcome: outcomeOfCreatedOrders(orders.map((order) => order.status)) };
     } catch (error) {
       await this.compensate(plans.map((plan) => plan.orderId));
       await this.deps.checkouts.abandon(checkoutId);
@@ -176,6 +201,7 @@ export class Checkout {
           amountMinor: totalMinor,
           currency: plan.currency,
         });
+        this.deps.metrics.paymentDecided(decision.approved ? 'approved' : 'declined');
         if (!decision.approved) {
           await this.deps.products.release(plan.orderId);
           return this.toNew(buildOrder(plan, consumerId, 'REJECTED', items, now), checkoutId, null);

@@ -226,21 +226,31 @@ export function mongoOutboxStore(
       }
     },
 
-    async countBacklog() {
-      const counts = await Promise.all(
+    async measureBacklog() {
+      const perCollection = await Promise.all(
         collections.map(async (collection) => {
           const [result] = await collection
-            .aggregate<{ backlog: number }>([
+            .aggregate<{ events: number; oldestOccurredAt: string | null }>([
               { $match: { outbox: pendingEvent } },
               { $unwind: '$outbox' },
               { $match: { 'outbox.sentAt': null } },
-              { $group: { _id: null, backlog: { $sum: 1 } } },
+              // occurredAt is an ISO-8601 UTC string: its minimum is the earliest instant.
+              {
+                $group: { _id: null, events: { $sum: 1 }, oldestOccurredAt: { $min: '$outbox.occurredAt' } },
+              },
             ])
             .toArray();
-          return result?.backlog ?? 0;
+          return result;
         }),
       );
-      return counts.reduce((sum, count) => sum + count, 0);
+      const events = perCollection.reduce((sum, result) => sum + (result?.events ?? 0), 0);
+      const oldest = perCollection
+        .flatMap((result) => (result?.oldestOccurredAt ? [Date.parse(result.oldestOccurredAt)] : []))
+        .filter(Number.isFinite);
+      if (oldest.length === 0) return { events, oldestAgeSeconds: 0 };
+      // Against this host's clock: the events were stamped by this service's hosts, and MongoDB
+      // has no clock to ask here. Never below 0 should another host's clock run ahead.
+      return { events, oldestAgeSeconds: Math.max(0, (Date.now() - Math.min(...oldest)) / 1000) };
     },
 
     async purgePublished(retainMs) {

@@ -1,7 +1,6 @@
-import type { Logger } from '@marketshare/platform';
+import type { Logger, MetricsRegistry } from '@marketshare/platform';
 import { OutboxRelay } from '@marketshare/platform/outbox';
 import type { EventPublisher } from '@marketshare/platform/rabbit';
-import type { Registry } from 'prom-client';
 import type { OrdersModels } from '../store/models.js';
 import { mongoOutboxStore, outboxCollectionOf, type OutboxCollection } from './mongo-outbox-store.js';
 
@@ -9,7 +8,7 @@ export interface OrdersRelayOptions {
   models: OrdersModels;
   publisher: EventPublisher;
   logger: Logger;
-  registry: Registry;
+  registry: MetricsRegistry;
   pollIntervalMs: number;
   /** events per batch */
   batchSize: number;

@@ -1,13 +1,13 @@
-import type { Logger } from '@marketshare/platform';
+import type { Logger, MetricsRegistry } from '@marketshare/platform';
 import mongoose from 'mongoose';
-import { Gauge, type Registry } from 'prom-client';
+import { Gauge } from 'prom-client';
 import type { OrderDocument, OrdersModels } from '../store/models.js';
 import { listenToStatusChanges, type StatusListener, type StatusSnapshot } from './status-changes.js';
 
 export interface OrderStatusHubOptions {
   models: OrdersModels;
   logger: Logger;
-  registry: Registry;
+  registry: MetricsRegistry;
   /** How often the watched orders are looked up for changes made by other processes. */
   pollIntervalMs: number;
   /** Subscriptions (open streams) this process serves at most. */

@@ -1,5 +1,5 @@
-import type { Logger } from '@marketshare/platform';
-import { Gauge, type Registry } from 'prom-client';
+import type { Logger, MetricsRegistry } from '@marketshare/platform';
+import { Gauge } from 'prom-client';
 import { ORDER_STATUSES } from '../domain/orders.js';
 import type { OrdersModels } from './models.js';
 
@@ -8,7 +8,7 @@ import type { OrdersModels } from './models.js';
  * A count of stored orders rather than a per-process counter, so it survives restarts and
  * every instance reports the same figure (dashboards take max(), not sum(), over instances).
  */
-export function registerOrderMetrics(models: OrdersModels, registry: Registry, logger: Logger): void {
+export function registerOrderMetrics(models: OrdersModels, registry: MetricsRegistry, logger: Logger): void {
   if (registry.getSingleMetric('orders')) return;
   const gauge: Gauge<'status'> = new Gauge({
     name: 'orders',

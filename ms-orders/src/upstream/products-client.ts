@@ -1,6 +1,7 @@
 import {
   ClientCredentialsTokenSource,
   InternalHttpClient,
+  type MetricsRegistry,
   type UpstreamResponse,
 } from '@marketshare/platform';
 import type {
@@ -56,22 +57,28 @@ export class HttpProductsClient implements ProductsPort {
     tokenUrl: string;
     clientId: string;
     clientSecret: string;
+    /** Every call is measured here (http_client_request_duration_seconds, upstream ms-products). */
+    registry?: MetricsRegistry;
   }) {
+    const measured = { upstream: 'ms-products', registry: options.registry };
     this.catalogue = new InternalHttpClient({
       name: 'products',
       baseUrl: options.baseUrl,
       timeoutMs: options.timeoutMs,
+      ...measured,
     });
     this.stock = new InternalHttpClient({
       name: 'products',
       baseUrl: options.baseUrl,
       timeoutMs: options.timeoutMs,
+      ...measured,
       tokens: new ClientCredentialsTokenSource({
         tokenUrl: options.tokenUrl,
         clientId: options.clientId,
         clientSecret: options.clientSecret,
         scope: RESERVE_SCOPE,
         timeoutMs: options.timeoutMs,
+        registry: options.registry,
       }),
     });
   }

@@ -18,6 +18,7 @@ import { deliveredProduct } from '../support/deliveries.js';
 import { call, startOrdersApp, type OrdersTestApp } from '../support/orders-harness.js';
 import {
   backlogOf,
+  oldestEventAgeOf,
   sleep,
   startEventCollector,
   startRelay,
@@ -139,6 +140,7 @@ describe('ms-orders events: the single-document outbox relay', function () {
       timeoutMs: 10_000,
       what: 'the backlog gauge',
     });
+    assert.ok(((await oldestEventAgeOf(cutOff.registry)) ?? 0) > 0, 'the oldest pending event has an age');
 
     proxy.resume();
     await waitFor(
@@ -163,6 +165,7 @@ describe('ms-orders events: the single-document outbox relay', function () {
       timeoutMs: 10_000,
       what: 'backlog 0',
     });
+    assert.equal(await oldestEventAgeOf(cutOff.registry), 0);
   });
 
   it('relays review.created from the review document through the same relay, once, marked sent', async () => {

@@ -71,7 +71,11 @@ export async function startOrdersApp(env: Record<string, string> = {}): Promise<
     await ensureIndexes(models);
     const payments = { approvalProbability: config.PAYMENT_APPROVAL_PROBABILITY };
     const provider: PaymentProvider = {
-      authorize: (request) => new SimulatedPaymentProvider(payments.approvalProbability).authorize(request),
+      authorize: (request) =>
+        new SimulatedPaymentProvider({
+          approvalProbability: payments.approvalProbability,
+          creditLimitMinor: config.PAYMENT_CREDIT_LIMIT_MINOR,
+        }).authorize(request),
     };
     const app = buildApp({
       config,

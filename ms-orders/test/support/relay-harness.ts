@@ -130,6 +130,11 @@ export async function backlogOf(registry: Registry): Promise<number | undefined>
   return metric?.values[0]?.value;
 }
 
+export async function oldestEventAgeOf(registry: Registry): Promise<number | undefined> {
+  const metric = await registry.getSingleMetric('outbox_oldest_event_age_seconds')?.get();
+  return metric?.values[0]?.value;
+}
+
 /** An order document written straight into the collection, carrying three pending events. */
 export function syntheticOrder() {
   const id = randomUUID();

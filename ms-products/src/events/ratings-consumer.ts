@@ -2,7 +2,7 @@ import type { Logger } from '@marketshare/platform';
 import { EventTypes, EventValidationError, validateEvent } from '@marketshare/platform/contracts';
 import type { EventEnvelope, ReviewCreated } from '@marketshare/platform/contracts';
 import { EventConsumer, PermanentFailure, type RabbitConnection } from '@marketshare/platform/rabbit';
-import type { Registry } from 'prom-client';
+import type { MetricsRegistry } from '@marketshare/platform';
 import { RATINGS_CONSUMER, type Ratings } from '../domain/ratings/ratings.js';
 
 /**
@@ -15,7 +15,7 @@ export const RATINGS_QUEUE = RATINGS_CONSUMER;
 export interface RatingsConsumerOptions {
   ratings: Ratings;
   logger: Logger;
-  registry: Registry;
+  registry: MetricsRegistry;
   /** back-off before each retry of a failed update (default 1 s, 5 s, 30 s) */
   retryDelaysMs?: number[];
   stopTimeoutMs?: number;

@@ -1,11 +1,12 @@
-import { Counter, type Registry } from 'prom-client';
+import { Counter } from 'prom-client';
+import type { MetricsRegistry } from '@marketshare/platform';
 import type { RatingMetrics, RatingOutcome } from '../domain/ratings/ports.js';
 
 const OUTCOMES: readonly RatingOutcome[] = ['applied', 'duplicate', 'product_missing'];
-const byRegistry = new WeakMap<Registry, RatingMetrics>();
+const byRegistry = new WeakMap<MetricsRegistry, RatingMetrics>();
 
 /** product_reviews_applied_total{outcome}: what became of each review.created event handled. */
-export function ratingMetrics(registry: Registry): RatingMetrics {
+export function ratingMetrics(registry: MetricsRegistry): RatingMetrics {
   const existing = byRegistry.get(registry);
   if (existing) return existing;
   const total = new Counter({

@@ -1,13 +1,14 @@
-import { Counter, type Registry } from 'prom-client';
+import { Counter } from 'prom-client';
+import type { MetricsRegistry } from '@marketshare/platform';
 import type { ThumbnailOutcome } from '../domain/images/thumbnails.js';
 
 export interface ThumbnailMetrics {
   count(outcome: ThumbnailOutcome): void;
 }
 
-const counters = new WeakMap<Registry, Counter<'outcome'>>();
+const counters = new WeakMap<MetricsRegistry, Counter<'outcome'>>();
 
-export function thumbnailMetrics(registry: Registry): ThumbnailMetrics {
+export function thumbnailMetrics(registry: MetricsRegistry): ThumbnailMetrics {
   let counter = counters.get(registry);
   if (!counter) {
     counter = new Counter({

@@ -2,7 +2,7 @@ import type { Logger } from '@marketshare/platform';
 import { EventTypes, EventValidationError, validateEvent } from '@marketshare/platform/contracts';
 import type { EventEnvelope, ProductImageUploaded } from '@marketshare/platform/contracts';
 import { EventConsumer, PermanentFailure, type RabbitConnection } from '@marketshare/platform/rabbit';
-import type { Registry } from 'prom-client';
+import type { MetricsRegistry } from '@marketshare/platform';
 import type { ThumbnailMaker } from '../domain/images/thumbnails.js';
 import { thumbnailMetrics } from './thumbnail-metrics.js';
 
@@ -16,7 +16,7 @@ export const THUMBNAILS_QUEUE = 'ms-products.thumbnails';
 export interface ThumbnailWorkerOptions {
   thumbnails: ThumbnailMaker;
   logger: Logger;
-  registry: Registry;
+  registry: MetricsRegistry;
   /** images decoded at once (each holds a decoded image in memory) */
   concurrency: number;
   retryDelaysMs?: number[];

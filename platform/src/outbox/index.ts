@@ -4,5 +4,5 @@ export { OutboxRelay } from './relay.js';
 export type { OutboxRelayOptions, OutboxSource } from './relay.js';
 export { mysqlOutboxStore } from './mysql-store.js';
 export { pgOutboxStore } from './pg-store.js';
-export type { ClaimedBatch, ClaimedOutboxRow, OutboxStore } from './store.js';
+export type { ClaimedBatch, ClaimedOutboxRow, OutboxBacklog, OutboxStore } from './store.js';
 export { mysqlIdempotencyStore } from './idempotency.js';

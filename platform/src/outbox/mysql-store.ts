@@ -64,11 +64,18 @@ export function mysqlOutboxStore(pool: Pool): OutboxStore {
       }
     },
 
-    async countBacklog() {
+    async measureBacklog() {
+      // MIN(created_at) of the unpublished rows is read from the outbox_unpublished index.
       const [rows] = await pool.query<RowDataPacket[]>(
-        'SELECT COUNT(*) AS backlog FROM outbox WHERE published_at IS NULL',
+        `SELECT COUNT(*) AS events, TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)) AS oldest_age_us
+           FROM outbox WHERE published_at IS NULL`,
       );
-      return Number(rows[0]?.['backlog'] ?? 0);
+      const row = rows[0];
+      return {
+        events: Number(row?.['events'] ?? 0),
+        // NULL when nothing waits; never below 0 should a row carry a time just ahead of NOW(3).
+        oldestAgeSeconds: Math.max(0, Number(row?.['oldest_age_us'] ?? 0) / 1e6),
+      };
     },
 
     async purgePublished(retainMs) {

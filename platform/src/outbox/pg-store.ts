@@ -63,11 +63,18 @@ export function pgOutboxStore(pool: Pool): OutboxStore {
       }
     },
 
-    async countBacklog() {
-      const { rows } = await pool.query<{ backlog: number }>(
-        'SELECT COUNT(*)::int AS backlog FROM outbox WHERE published_at IS NULL',
+    async measureBacklog() {
+      const { rows } = await pool.query<{ events: number; oldest_age_seconds: number | null }>(
+        `SELECT COUNT(*)::int AS events,
+                EXTRACT(EPOCH FROM clock_timestamp() - MIN(created_at))::float8 AS oldest_age_seconds
+           FROM outbox WHERE published_at IS NULL`,
       );
-      return rows[0]?.backlog ?? 0;
+      const row = rows[0];
+      return {
+        events: row?.events ?? 0,
+        // NULL when nothing waits; never below 0 should a row carry a time just ahead of the clock.
+        oldestAgeSeconds: Math.max(0, row?.oldest_age_seconds ?? 0),
+      };
     },
 
     async purgePublished(retainMs) {

@@ -1,9 +1,9 @@
 import { Gauge } from 'prom-client';
-import type { Registry } from 'prom-client';
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from 'pino';
 import { validateEnvelope } from '../contracts/index.js';
 import type { EventEnvelope } from '../contracts/index.js';
+import type { MetricsRegistry } from '../metrics-registry.js';
 import type { EventPublisher, PublishHeaders } from '../rabbit/index.js';
 import { mysqlOutboxStore } from './mysql-store.js';
 import type { ClaimedBatch, OutboxStore } from './store.js';
@@ -14,7 +14,7 @@ export type OutboxSource = { pool: Pool; store?: never } | { store: OutboxStore;
 export type OutboxRelayOptions = OutboxSource & {
   publisher: EventPublisher;
   logger: Logger;
-  registry: Registry;
+  registry: MetricsRegistry;
   /** rows sent per transaction (default 100) */
   batchSize?: number;
   /** how often the table is polled when nobody calls notify() (default 1 s) */
@@ -31,23 +31,37 @@ interface OutboxRow {
 }
 
 const PURGE_EVERY_MS = 60_000;
-/** Counting the backlog is a query of its own: under load, once a second is plenty for a gauge. */
+/** Measuring the backlog is a query of its own: under load, once a second is plenty for its gauges. */
 const BACKLOG_REFRESH_EVERY_MS = 1_000;
 const MAX_ERROR_LENGTH = 2000;
 
-const backlogGauges = new WeakMap<Registry, Gauge>();
+interface BacklogGauges {
+  events: Gauge;
+  oldestAge: Gauge;
+}
 
-function backlogGauge(registry: Registry): Gauge {
-  let gauge = backlogGauges.get(registry);
-  if (!gauge) {
-    gauge = new Gauge({
-      name: 'outbox_backlog',
-      help: 'Events in the outbox not yet confirmed by RabbitMQ',
-      registers: [registry],
-    });
-    backlogGauges.set(registry, gauge);
+// Relays may share a registry (two on one table in tests), and prom-client refuses a name
+// twice on one registry: the gauges are made once per registry.
+const backlogGaugesByRegistry = new WeakMap<MetricsRegistry, BacklogGauges>();
+
+function backlogGauges(registry: MetricsRegistry): BacklogGauges {
+  let gauges = backlogGaugesByRegistry.get(registry);
+  if (!gauges) {
+    gauges = {
+      events: new Gauge({
+        name: 'outbox_backlog',
+        help: 'Events in the outbox not yet confirmed by RabbitMQ',
+        registers: [registry],
+      }),
+      oldestAge: new Gauge({
+        name: 'outbox_oldest_event_age_seconds',
+        help: 'How long the oldest event not yet confirmed by RabbitMQ has waited in the outbox, in seconds (0 when none waits)',
+        registers: [registry],
+      }),
+    };
+    backlogGaugesByRegistry.set(registry, gauges);
   }
-  return gauge;
+  return gauges;
 }
 
 function toHeaders(value: unknown): PublishHeaders {
@@ -71,7 +85,7 @@ export class OutboxRelay {
   private readonly logger: Logger;
   private readonly store: OutboxStore;
   private readonly batchSize: number;
-  private readonly backlog: Gauge;
+  private readonly backlog: BacklogGauges;
   private running: Promise<void> | undefined;
   private stopping = false;
   private notified = false;
@@ -84,7 +98,7 @@ export class OutboxRelay {
     this.logger = options.logger.child({ component: 'outbox-relay' });
     this.store = options.store ? options.store : mysqlOutboxStore(options.pool);
     this.batchSize = options.batchSize ?? 100;
-    this.backlog = backlogGauge(options.registry);
+    this.backlog = backlogGauges(options.registry);
   }
 
   /** Starts the polling loop in the background. */
@@ -203,7 +217,9 @@ export class OutboxRelay {
   private async refreshBacklog(force: boolean): Promise<void> {
     if (!force && Date.now() - this.lastBacklogRefresh < BACKLOG_REFRESH_EVERY_MS) return;
     this.lastBacklogRefresh = Date.now();
-    this.backlog.set(await this.store.countBacklog());
+    const backlog = await this.store.measureBacklog();
+    this.backlog.events.set(backlog.events);
+    this.backlog.oldestAge.set(backlog.oldestAgeSeconds);
   }
 
   private async purgeOccasionally(): Promise<void> {

@@ -13,6 +13,17 @@ export interface ClaimedBatch {
   recordFailure(id: string, message: string): Promise<void>;
 }
 
+/** What waits in an outbox. */
+export interface OutboxBacklog {
+  /** Events not yet published. */
+  events: number;
+  /**
+   * How long the oldest of them has waited, in seconds, by the database's clock where it
+   * keeps one (the age is then immune to skew between hosts); 0 when nothing waits.
+   */
+  oldestAgeSeconds: number;
+}
+
 /**
  * The database side of the outbox relay, one implementation per database (MySQL/MariaDB,
  * PostgreSQL), so the relay's ordering, confirm and retry rules are written once.
@@ -24,8 +35,8 @@ export interface OutboxStore {
    * resolves, rolled back when it throws.
    */
   withClaimedBatch<T>(limit: number, work: (batch: ClaimedBatch) => Promise<T>): Promise<T>;
-  /** Rows not yet published. */
-  countBacklog(): Promise<number>;
+  /** The rows not yet published, measured in one query. */
+  measureBacklog(): Promise<OutboxBacklog>;
   /** Deletes (a bounded number of) rows published longer ago than `retainMs`. */
   purgePublished(retainMs: number): Promise<void>;
 }

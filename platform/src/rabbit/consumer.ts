@@ -2,13 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import { EVENTS_EXCHANGE, validateKnownEvent } from '../contracts/index.js';
 import type { EventEnvelope } from '../contracts/index.js';
 import { ChannelKeeper } from './channel-keeper.js';
 import type { RabbitConnection } from './connection.js';
 import { errorMessage, PermanentFailure } from './errors.js';
 import { messagingMetrics } from './metrics.js';
+import type { MetricsRegistry } from '../metrics-registry.js';
 import type { ConsumeOutcome, MessagingMetrics } from './metrics.js';
 import {
   ATTEMPT_HEADER,
@@ -46,7 +46,7 @@ export interface EventConsumerOptions {
   /** resolves when the event is handled; throw to retry, throw PermanentFailure to dead-letter */
   handler: EventHandler;
   logger: Logger;
-  registry: Registry;
+  registry: MetricsRegistry;
   exchange?: string;
   /** unacked messages in flight at once, 1–1000 (default 10) */
   prefetch?: number;
@@ -175,17 +175,18 @@ export class EventConsumer {
 
   private async deliver(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
     const startedAt = performance.now();
+    const labels = {
+      queue: this.options.queue,
+      routing_key: originalRoutingKey(message, copyHeaders(message)),
+    };
     try {
       const outcome = await this.process(channel, message);
-      if (outcome) this.metrics.consumed.inc({ queue: this.options.queue, outcome });
+      if (outcome) this.metrics.consumed.inc({ ...labels, outcome });
     } catch (error) {
       // Only settling can fail here (e.g. the channel closed): the broker redelivers.
       this.logger.warn({ err: errorMessage(error) }, 'could not settle a message; it will be redelivered');
     } finally {
-      this.metrics.processDuration.observe(
-        { queue: this.options.queue },
-        (performance.now() - startedAt) / 1000,
-      );
+      this.metrics.processDuration.observe(labels, (performance.now() - startedAt) / 1000);
     }
   }
 

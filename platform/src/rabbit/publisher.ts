@@ -1,8 +1,8 @@
 import { Buffer } from 'node:buffer';
+import { performance } from 'node:perf_hooks';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ConfirmChannel, Message } from 'amqplib';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import { EVENTS_EXCHANGE } from '../contracts/index.js';
 import type { EventEnvelope } from '../contracts/index.js';
 import { ChannelKeeper } from './channel-keeper.js';
@@ -14,6 +14,7 @@ import {
   UnroutableMessageError,
 } from './errors.js';
 import { messagingMetrics } from './metrics.js';
+import type { MetricsRegistry } from '../metrics-registry.js';
 import type { MessagingMetrics, PublishOutcome } from './metrics.js';
 import { headerGetter, tracer } from './tracing.js';
 
@@ -28,7 +29,7 @@ export interface PublishOptions {
 
 export interface EventPublisherOptions {
   logger: Logger;
-  registry: Registry;
+  registry: MetricsRegistry;
   exchange?: string;
   /** how long publish waits for a channel while disconnected before rejecting (default 2 s) */
   unavailableTimeoutMs?: number;
@@ -104,11 +105,12 @@ export class EventPublisher {
     const headers: PublishHeaders = { ...given };
     const spanContext = trace.setSpan(parent, span);
     propagation.inject(spanContext, headers);
+    const startedAt = performance.now();
     try {
       // Sending inside the span's context keeps an amqplib auto-instrumentation (which
       // re-injects from the active context) on this trace rather than the caller's.
-      await context.with(spanContext, () => this.send(envelope, routingKey, headers));
-      this.count(routingKey, 'ack');
+      await context.with(spanContext, () => this.send(envelope, routingKey, headers, startedAt));
+      this.record(routingKey, 'ack', startedAt);
     } catch (error) {
       span.recordException(error instanceof Error ? error : String(error));
       span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
@@ -131,19 +133,24 @@ export class EventPublisher {
     });
   }
 
-  private async channelOrFail(routingKey: string): Promise<ConfirmChannel> {
+  private async channelOrFail(routingKey: string, startedAt: number): Promise<ConfirmChannel> {
     const channel = this.keeper.current();
     if (channel) return channel;
     try {
       return await this.keeper.waitForChannel(this.options.unavailableTimeoutMs ?? 2000);
     } catch (error) {
-      this.count(routingKey, 'unavailable');
+      this.record(routingKey, 'unavailable', startedAt);
       throw new PublisherUnavailableError(`RabbitMQ unavailable: ${errorMessage(error)}`, { cause: error });
     }
   }
 
-  private async send(envelope: EventEnvelope<unknown>, routingKey: string, headers: PublishHeaders) {
-    const channel = await this.channelOrFail(routingKey);
+  private async send(
+    envelope: EventEnvelope<unknown>,
+    routingKey: string,
+    headers: PublishHeaders,
+    startedAt: number,
+  ) {
+    const channel = await this.channelOrFail(routingKey, startedAt);
     const confirmTimeoutMs = this.options.confirmTimeoutMs ?? 10_000;
     await new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -153,7 +160,7 @@ export class EventPublisher {
         clearTimeout(timer);
         this.returned.delete(envelope.id);
         if (!error) return resolve();
-        this.count(routingKey, outcome);
+        this.record(routingKey, outcome, startedAt);
         reject(error);
       };
       const timer = setTimeout(() => {
@@ -191,7 +198,10 @@ export class EventPublisher {
     });
   }
 
-  private count(routingKey: string, outcome: PublishOutcome): void {
-    this.metrics.published.inc({ exchange: this.exchange, routing_key: routingKey, outcome });
+  /** Counts a publish by outcome and times it from `startedAt` (performance.now()) until now. */
+  private record(routingKey: string, outcome: PublishOutcome, startedAt: number): void {
+    const labels = { exchange: this.exchange, routing_key: routingKey, outcome };
+    this.metrics.published.inc(labels);
+    this.metrics.publishDuration.observe(labels, (performance.now() - startedAt) / 1000);
   }
 }

@@ -7,6 +7,7 @@ import type { EventEnvelope } from '../../src/contracts/index.js';
 import {
   enqueueEvent,
   mysqlIdempotencyStore,
+  mysqlOutboxStore,
   OUTBOX_MIGRATION_SQL,
   OutboxRelay,
   PROCESSED_EVENTS_MIGRATION_SQL,
@@ -191,6 +192,25 @@ describe('outbox: enqueue in a transaction, relay to RabbitMQ', function () {
     }
     assert.equal(total, 30);
     assert.equal(await inspector.messageCount('outbox-wire'), 30, 'each row went to the broker once');
+  });
+
+  it('measures the backlog: events waiting and how long the oldest has, 0 when none waits', async () => {
+    const store = mysqlOutboxStore(database.pool);
+    assert.deepEqual(await store.measureBacklog(), { events: 0, oldestAgeSeconds: 0 });
+    const [older, newer] = [1, 2].map((n) => createEnvelope('outbox.aged', { n }));
+    assert.ok(older && newer);
+    await inTransaction(database.pool, [older, newer]);
+    await database.pool.query('UPDATE outbox SET created_at = created_at - INTERVAL 90 SECOND WHERE id = ?', [
+      older.id,
+    ]);
+    const waiting = await store.measureBacklog();
+    assert.equal(waiting.events, 2);
+    assert.ok(
+      waiting.oldestAgeSeconds >= 90 && waiting.oldestAgeSeconds < 150,
+      `${waiting.oldestAgeSeconds} s`,
+    );
+    assert.equal(await relay.flushOnce(), 2);
+    assert.deepEqual(await store.measureBacklog(), { events: 0, oldestAgeSeconds: 0 });
   });
 
   it('survives a broker restart: events enqueued before, during and after it are all consumed exactly once', async function () {

@@ -232,6 +232,46 @@ describe('outbox on PostgreSQL: enqueue in a transaction, relay to RabbitMQ', fu
     }
   });
 
+  it('running: reports how long the oldest waiting event has waited, and 0 once none waits', async () => {
+    // No queue is bound for this key yet: the row waits, its attempts failing, as in an outage.
+    const envelope = createEnvelope('pg_aged.event', {});
+    await inTransaction(database.pool, [envelope]);
+    await database.pool.query(
+      "UPDATE outbox SET created_at = created_at - interval '90 seconds' WHERE id = $1",
+      [envelope.id],
+    );
+    assert.equal((await pgOutboxStore(database.pool).measureBacklog()).events, 1);
+    const running = new OutboxRelay({
+      store: pgOutboxStore(database.pool),
+      publisher,
+      logger: testLogger,
+      registry,
+      pollIntervalMs: 100,
+    });
+    running.start();
+    try {
+      await waitFor(async () => (await metricValue(registry, 'outbox_oldest_event_age_seconds')) >= 90, {
+        what: 'the waiting row’s age in the gauge',
+      });
+      assert.ok((await metricValue(registry, 'outbox_oldest_event_age_seconds')) < 150);
+      assert.equal(await metricValue(registry, 'outbox_backlog'), 1);
+
+      await inspector.channel.assertQueue('pg-outbox-aged', { durable: true });
+      await inspector.channel.bindQueue('pg-outbox-aged', EVENTS_EXCHANGE, 'pg_aged.event');
+      running.notify();
+      await waitFor(async () => (await metricValue(registry, 'outbox_oldest_event_age_seconds')) === 0, {
+        what: 'age 0 once the row is published',
+      });
+      assert.equal(await metricValue(registry, 'outbox_backlog'), 0);
+      assert.deepEqual(await pgOutboxStore(database.pool).measureBacklog(), {
+        events: 0,
+        oldestAgeSeconds: 0,
+      });
+    } finally {
+      await running.stop();
+    }
+  });
+
   it('purges published rows past their retention, never unpublished ones', async () => {
     const waiting = createEnvelope('outbox.unrouted', {});
     await inTransaction(database.pool, [waiting]);

@@ -16,7 +16,14 @@ import type { TestMysqlDatabase } from '../../src/testing/mysql-db.js';
 import { waitFor } from '../../src/testing/ports.js';
 import { createTestVhost } from '../../src/testing/rabbit.js';
 import type { TestVhost } from '../../src/testing/rabbit.js';
-import { headerString, metricValue, QueueInspector, testLogger } from './support/broker.js';
+import {
+  counterTotal,
+  headerString,
+  histogramCount,
+  metricValue,
+  QueueInspector,
+  testLogger,
+} from './support/broker.js';
 
 describe('rabbit: EventConsumer', function () {
   this.timeout(30_000);
@@ -43,8 +50,9 @@ describe('rabbit: EventConsumer', function () {
     return consumer;
   }
 
+  // Over every routing key the queue is bound to.
   const consumed = (queue: string, outcome: string) =>
-    metricValue(registry, 'messaging_consumed_total', { queue, outcome });
+    counterTotal(registry, 'messaging_consumed_total', { queue, outcome });
 
   before(async () => {
     // One after the other, so when the second fails after() still drops the first.
@@ -125,6 +133,11 @@ describe('rabbit: EventConsumer', function () {
     assert.equal(headerString(dead.properties.headers, 'x-original-routing-key'), 'doomed.thing');
     assert.equal(await consumed('doomed', 'retry'), 2);
     assert.equal(await consumed('doomed', 'dead'), 1);
+    // Retries come back through a retry queue: counted and timed under the key first published.
+    const byKey = { queue: 'doomed', routing_key: 'doomed.thing' };
+    assert.equal(await metricValue(registry, 'messaging_consumed_total', { ...byKey, outcome: 'retry' }), 2);
+    assert.equal(await metricValue(registry, 'messaging_consumed_total', { ...byKey, outcome: 'dead' }), 1);
+    assert.equal(await histogramCount(registry, 'messaging_process_duration_seconds', byKey), 3);
   });
 
   it('dead-letters at once when the handler throws PermanentFailure', async () => {

@@ -14,7 +14,7 @@ import type { HandlerContext } from '../../src/rabbit/index.js';
 import { waitFor } from '../../src/testing/ports.js';
 import { createTestVhost } from '../../src/testing/rabbit.js';
 import type { TestVhost } from '../../src/testing/rabbit.js';
-import { headerString, metricValue, QueueInspector, testLogger } from './support/broker.js';
+import { headerString, histogramCount, metricValue, QueueInspector, testLogger } from './support/broker.js';
 import { activeTraceId, ensureTracePropagation, newTraceContext } from '../../src/testing/tracing.js';
 
 describe('rabbit: EventPublisher', function () {
@@ -104,6 +104,7 @@ describe('rabbit: EventPublisher', function () {
 
     const labels = { exchange: EVENTS_EXCHANGE, routing_key: EventTypes.AccountCreated, outcome: 'ack' };
     assert.equal(await metricValue(registry, 'messaging_published_total', labels), 1);
+    assert.equal(await histogramCount(registry, 'messaging_publish_duration_seconds', labels), 1);
     await waitFor(
       async () =>
         (await metricValue(registry, 'messaging_consumed_total', {
@@ -119,6 +120,7 @@ describe('rabbit: EventPublisher', function () {
     await assert.rejects(publisher.publish(envelope), UnroutableMessageError);
     const labels = { exchange: EVENTS_EXCHANGE, routing_key: 'nobody.listens', outcome: 'unroutable' };
     assert.equal(await metricValue(registry, 'messaging_published_total', labels), 1);
+    assert.equal(await histogramCount(registry, 'messaging_publish_duration_seconds', labels), 1);
     // The publisher is still usable afterwards.
     await inspector.channel.assertQueue('after-return', { durable: false });
     await inspector.channel.bindQueue('after-return', EVENTS_EXCHANGE, 'after.return');
@@ -142,6 +144,9 @@ describe('rabbit: EventPublisher', function () {
     try {
       await assert.rejects(offline.publish(createEnvelope('any.thing', {})), PublisherUnavailableError);
       assert.ok(Date.now() - startedAt < 2000, `rejected after ${Date.now() - startedAt} ms`);
+      // Timed as well: the wait for a channel is what a caller felt.
+      const labels = { exchange: EVENTS_EXCHANGE, routing_key: 'any.thing', outcome: 'unavailable' };
+      assert.equal(await histogramCount(registry, 'messaging_publish_duration_seconds', labels), 1);
       assert.equal(unreachable.isConnected(), false);
     } finally {
       await offline.close();

@@ -3,7 +3,8 @@
  * id, the user's address as X-Forwarded-For (services trust exactly one hop, so their per-IP
  * limits apply per user, not to this server), and the outbound histogram by route template.
  */
-import { apiCallDuration } from './metrics.js';
+import { timeOutboundCall } from '@marketshare/platform';
+import { metrics } from './metrics.js';
 
 export type Upstream = 'ms-auth' | 'ms-users' | 'ms-products' | 'ms-orders';
 
@@ -55,10 +56,11 @@ export function createUpstreamClient(baseUrls: Record<Upstream, string>, timeout
         ...request.headers,
       };
       if (request.token !== undefined) headers['authorization'] = `Bearer ${request.token}`;
-      const stop = apiCallDuration.startTimer({ upstream, route: request.route, method });
+      const url = new URL(request.path, baseUrls[upstream]);
+      const done = timeOutboundCall(metrics.registry, { upstream, url, method, route: request.route });
       let status = 0;
       try {
-        const response = await fetch(new URL(request.path, baseUrls[upstream]), {
+        const response = await fetch(url, {
           method,
           headers,
           body: request.body,
@@ -79,7 +81,7 @@ export function createUpstreamClient(baseUrls: Record<Upstream, string>, timeout
       } catch (error) {
         throw new UpstreamUnavailable(upstream, error);
       } finally {
-        stop({ status_code: status === 0 ? 'error' : String(status) });
+        done(status);
       }
     },
   };

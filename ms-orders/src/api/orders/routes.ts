@@ -2,6 +2,7 @@ import { defineRoute, validationFailed, type Route } from '@marketshare/platform
 import { Checkout } from '../../domain/checkout.js';
 import { OrderLifecycle } from '../../domain/order-status.js';
 import type { OrdersDeps } from '../../deps.js';
+import { prometheusCheckoutMetrics } from '../../observability/prometheus-checkout-metrics.js';
 import { MongoCartStore } from '../../store/carts-store.js';
 import { MongoCheckoutStore, MongoOutstandingReleases } from '../../store/checkouts-store.js';
 import { MongoOrderStore } from '../../store/orders-store.js';
@@ -47,6 +48,7 @@ export function orderRoutes(deps: OrdersDeps): Route[] {
     outstandingReleases: new MongoOutstandingReleases(deps.models),
     products: deps.products,
     payments: deps.payments,
+    metrics: prometheusCheckoutMetrics(deps.metrics.registry),
     logger: deps.logger,
     present: presentCheckout,
     replayWaitMs: deps.config.IDEMPOTENCY_WAIT_MS,

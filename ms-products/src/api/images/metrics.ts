@@ -1,5 +1,5 @@
-import { Counter, type Registry } from 'prom-client';
-import { HttpProblem } from '@marketshare/platform';
+import { Counter } from 'prom-client';
+import { HttpProblem, type MetricsRegistry } from '@marketshare/platform';
 import { ImageError } from '../../domain/images/errors.js';
 
 export interface UploadMetrics {
@@ -7,7 +7,7 @@ export interface UploadMetrics {
   count(result: 'stored' | unknown): void;
 }
 
-const counters = new WeakMap<Registry, Counter<'outcome'>>();
+const counters = new WeakMap<MetricsRegistry, Counter<'outcome'>>();
 
 function outcomeOf(result: unknown): string {
   if (result === 'stored') return 'stored';
@@ -16,7 +16,7 @@ function outcomeOf(result: unknown): string {
   return 'internal_error';
 }
 
-export function uploadMetrics(registry: Registry): UploadMetrics {
+export function uploadMetrics(registry: MetricsRegistry): UploadMetrics {
   let counter = counters.get(registry);
   if (!counter) {
     counter = new Counter({

@@ -1,4 +1,5 @@
-import { Counter, type Registry } from 'prom-client';
+import { Counter } from 'prom-client';
+import type { MetricsRegistry } from '@marketshare/platform';
 
 export interface CatalogueMetrics {
   created: Counter;
@@ -6,7 +7,7 @@ export interface CatalogueMetrics {
 }
 
 /** Business counters on the app's own registry (several apps share a process in tests). */
-export function createCatalogueMetrics(registry: Registry): CatalogueMetrics {
+export function createCatalogueMetrics(registry: MetricsRegistry): CatalogueMetrics {
   return {
     created: new Counter({
       name: 'products_created_total',

@@ -1,4 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
+import type { MetricsRegistry } from '@marketshare/platform';
 import type { ReservationMetrics, ReservationOutcome } from '../../domain/stock/ports.js';
 
 const OUTCOMES: readonly ReservationOutcome[] = [
@@ -13,10 +14,10 @@ const OUTCOMES: readonly ReservationOutcome[] = [
 
 // prom-client refuses a metric name twice on one registry; an app built twice on the same
 // registry (tests) gets the same metrics back.
-const byRegistry = new WeakMap<Registry, ReservationMetrics>();
+const byRegistry = new WeakMap<MetricsRegistry, ReservationMetrics>();
 
 /** stock_reservations_total{outcome} and stock_reservation_duration_seconds{outcome}. */
-export function reservationMetrics(registry: Registry): ReservationMetrics {
+export function reservationMetrics(registry: MetricsRegistry): ReservationMetrics {
   const existing = byRegistry.get(registry);
   if (existing) return existing;
   const total = new Counter({

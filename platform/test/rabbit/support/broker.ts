@@ -69,6 +69,41 @@ export async function metricValue(
   return series?.value ?? 0;
 }
 
+/** The sum of every series of a counter whose labels include `labels` (e.g. over routing keys). */
+export async function counterTotal(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  return values
+    .filter((value) =>
+      Object.entries(labels).every(([key, expected]) => String(value.labels[key]) === expected),
+    )
+    .reduce((sum, value) => sum + value.value, 0);
+}
+
+/** How many observations one labelled series of a histogram in a registry holds (0 when absent). */
+export async function histogramCount(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  const series = values.find(
+    (value) =>
+      // A histogram's values are its buckets, sum and count, told apart by their metric name.
+      'metricName' in value &&
+      value.metricName === `${name}_count` &&
+      Object.entries(labels).every(([key, expected]) => String(value.labels[key]) === expected),
+  );
+  return series?.value ?? 0;
+}
+
 export function headerString(headers: Record<string, unknown> | undefined, key: string): string | undefined {
   const value = headers?.[key];
   if (typeof value === 'string') return value;

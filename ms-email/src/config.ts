@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   Type,
   baseConfigProperties,
   loadConfigOrExit,
@@ -43,6 +44,8 @@ export const ConfigSchema = Type.Object({
     description: 'delay before the 1st, 2nd, ... retry; the last one repeats',
   }),
   EMAIL_PREFETCH: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  /** How long a delivery is remembered (deduplication by event id); must outlast every retry. */
+  DEDUP_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 8760, default: 168 }),
   /** ms-users: order events carry account ids, the addresses come from its internal lookup. */
   USERS_URL: Type.String({
     format: 'uri',
@@ -68,7 +71,20 @@ type RawConfig = Static<typeof ConfigSchema>;
 export type Config = Omit<RawConfig, 'EMAIL_RETRY_DELAYS_MS'> & { EMAIL_RETRY_DELAYS_MS: number[] };
 
 function refine(raw: RawConfig): Config {
-  return { ...raw, EMAIL_RETRY_DELAYS_MS: raw.EMAIL_RETRY_DELAYS_MS.split(',').map(Number) };
+  const retryDelaysMs = raw.EMAIL_RETRY_DELAYS_MS.split(',').map(Number);
+  // From the first attempt to the last one's retry: every back-off, the last value repeating.
+  let retryHorizonMs = 0;
+  for (let attempt = 1; attempt < raw.EMAIL_MAX_ATTEMPTS; attempt += 1) {
+    retryHorizonMs += retryDelaysMs[Math.min(attempt, retryDelaysMs.length) - 1] ?? 0;
+  }
+  // A delivery forgotten while its event can still come back would be sent twice.
+  if (raw.DEDUP_RETENTION_HOURS * 3600_000 <= retryHorizonMs) {
+    throw new ConfigError([
+      `DEDUP_RETENTION_HOURS (${raw.DEDUP_RETENTION_HOURS}) must be longer than the retries take ` +
+        `(EMAIL_MAX_ATTEMPTS × EMAIL_RETRY_DELAYS_MS: ${Math.ceil(retryHorizonMs / 3600_000)} h)`,
+    ]);
+  }
+  return { ...raw, EMAIL_RETRY_DELAYS_MS: retryDelaysMs };
 }
 
 export function parseEmailConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -76,5 +92,12 @@ export function parseEmailConfig(env: Record<string, string | undefined> = proce
 }
 
 export function loadConfig(): Config {
-  return refine(loadConfigOrExit(ConfigSchema));
+  const raw = loadConfigOrExit(ConfigSchema);
+  try {
+    return refine(raw);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
 }

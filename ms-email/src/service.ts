@@ -6,6 +6,7 @@ import {
 import type { Logger, ServiceMetrics } from '@marketshare/platform';
 import { createMysqlPool, loadMigrations, runMigrations } from '@marketshare/platform/mysql';
 import type { Pool } from '@marketshare/platform/mysql';
+import { startPruning } from '@marketshare/platform/outbox';
 import { RabbitConnection } from '@marketshare/platform/rabbit';
 import type { EventConsumer } from '@marketshare/platform/rabbit';
 import { buildApp } from './app.js';
@@ -34,7 +35,7 @@ export interface EmailService {
   connection: RabbitConnection;
   consumer: EventConsumer;
   sender: SmtpMailSender;
-  /** in the order they run: consumer (drains in-flight sends), broker, SMTP, MySQL */
+  /** in the order they run: consumer (drains in-flight sends), pruning, broker, SMTP, MySQL */
   stopSteps: StopStep[];
   stop(): Promise<void>;
 }
@@ -96,6 +97,10 @@ export async function startEmailService(config: Config, options: EmailServiceOpt
     prefetch: config.EMAIL_PREFETCH,
     // Leave part of the shutdown budget for closing the broker, SMTP and MySQL after it.
     stopTimeoutMs: Math.max(1_000, config.SHUTDOWN_TIMEOUT_MS - 2_000),
+    // Above the slowest legitimate delivery (account lookup, then an SMTP send that uses every
+    // one of its own timeouts), so only a handler that is truly stuck is given up on. Below the
+    // claim lease, so a retry after a timeout finds the late send still 'busy', never sends twice.
+    handlerTimeoutMs: USERS_TIMEOUT_MS + maxSendDurationMs(senderOptions) + 5_000,
   });
   const app = buildApp(config, {
     logger,
@@ -111,8 +116,15 @@ export async function startEmailService(config: Config, options: EmailServiceOpt
     (error: unknown) => logger.warn({ err: error }, 'SMTP server not reachable yet; emails will be retried'),
   );
 
+  const pruning = startPruning({
+    name: 'email_deliveries',
+    prune: () => deliveryLog.prune(config.DEDUP_RETENTION_HOURS * 3600_000),
+    logger,
+  });
+
   const stopSteps: StopStep[] = [
     { name: 'notifications consumer', run: () => consumer.stop() },
+    { name: 'delivery log pruning', run: () => pruning.stop() },
     { name: 'rabbitmq connection', run: () => connection.close() },
     { name: 'smtp transport', run: async () => sender.close() },
     { name: 'mysql pool', run: () => pool.end() },

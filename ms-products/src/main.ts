@@ -9,7 +9,7 @@ import {
   installCrashHandlers,
 } from '@marketshare/platform';
 import { access, constants } from 'node:fs/promises';
-import { OutboxRelay, pgOutboxStore } from '@marketshare/platform/outbox';
+import { OutboxRelay, pgOutboxStore, startPruning } from '@marketshare/platform/outbox';
 import { createPgPool, runPgMigrations } from '@marketshare/platform/pg';
 import { EventPublisher, RabbitConnection } from '@marketshare/platform/rabbit';
 import { buildApp } from './app.js';
@@ -24,6 +24,10 @@ import { createThumbnailWorker } from './events/thumbnail-worker.js';
 import { ImageFiles } from './store/images-files.js';
 import { PgImageRepository } from './store/images-repository.js';
 import { PgRatingStore } from './store/ratings-store.js';
+import { PgReservationStore } from './store/reservations-store.js';
+import { reservationMetrics } from './api/reservations/metrics.js';
+import { StockReservations } from './domain/stock/reservations.js';
+import { ReservationSweep } from './workers/reservation-sweep.js';
 import { productsMigrations } from './store/migrations.js';
 
 const config = loadConfigOrExit(ProductsConfigSchema);
@@ -88,14 +92,31 @@ const thumbnailWorker = createThumbnailWorker(rabbit, {
 thumbnailWorker.start();
 
 // review.created → product and seller rating aggregates.
+const ratingStore = new PgRatingStore(pool);
 const ratingsConsumer = createRatingsConsumer(rabbit, {
-  ratings: new Ratings(new PgRatingStore(pool), ratingMetrics(metrics.registry), logger),
+  ratings: new Ratings(ratingStore, ratingMetrics(metrics.registry), logger),
   logger,
   registry: metrics.registry,
   // Leave part of the shutdown budget for closing the broker and the pool after it.
   stopTimeoutMs: Math.max(1_000, config.SHUTDOWN_TIMEOUT_MS - 2_000),
 });
 ratingsConsumer.start();
+const processedEventsPruning = startPruning({
+  name: 'processed_events',
+  prune: () => ratingStore.pruneProcessedEvents(config.DEDUP_RETENTION_HOURS * 3600_000),
+  logger,
+});
+
+// Stock holds ms-orders never committed (it died mid-checkout) go back on sale.
+const reservationSweep = new ReservationSweep({
+  reservations: new StockReservations(new PgReservationStore(pool), reservationMetrics(metrics.registry), {
+    holdSeconds: config.RESERVATION_HOLD_MINUTES * 60,
+  }),
+  logger,
+  intervalMs: config.RESERVATION_SWEEP_INTERVAL_MS,
+  batchSize: config.RESERVATION_SWEEP_BATCH_SIZE,
+});
+reservationSweep.start();
 
 const app = buildApp(deps, {
   // No RabbitMQ or consumer checks: the API works without the broker (events wait in the outbox,
@@ -114,6 +135,8 @@ lifecycle.onStop('rabbitmq connection', () => rabbit.close());
 lifecycle.onStop('event publisher', () => publisher.close());
 lifecycle.onStop('outbox relay', () => outboxRelay.stop());
 lifecycle.onStop('thumbnail worker', () => thumbnailWorker.stop());
+lifecycle.onStop('processed events pruning', () => processedEventsPruning.stop());
 lifecycle.onStop('ratings consumer', () => ratingsConsumer.stop());
+lifecycle.onStop('reservation sweep', () => reservationSweep.stop());
 lifecycle.onStop('http server', () => server.close());
 lifecycle.installSignalHandlers();

@@ -139,7 +139,8 @@ export function startTelemetry(serviceName: string): void {
       // Router layers name the route; a span per anonymous middleware (five a request) says nothing.
       new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] }),
       new MySQL2Instrumentation(),
-      new PgInstrumentation({ requireParentSpan: true }),
+      // Pool checkouts are not database work; their spans doubled the spans of a query.
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
       new MongooseInstrumentation({ requireParentSpan: true }),
       new AmqplibInstrumentation(),
     ],

@@ -2,16 +2,18 @@
  * Linkerd policy checks on rendered objects: schemas (linkerd-schemas.ts), every Service port
  * has a Server, every Server an AuthorizationPolicy, and the callers the policies allow are
  * exactly the call graph read from the code: the services' config schemas (which *_URL they
- * read), gateway/haproxy.cfg (which ${*_ADDR} it forwards to) and Prometheus on /metrics.
+ * read), gateway/haproxy.cfg (which ${*_ADDR} it forwards to), Prometheus on /metrics, and the
+ * trace backend's edges (trace-checks.ts: each deployable's OTLP endpoint, Grafana's datasource).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { KubeObject } from './helm.js';
 import { REPO_ROOT, objectId } from './helm.js';
 import { LINKERD_SCHEMAS } from './linkerd-schemas.js';
+import { serversBehindPort } from './mesh-lookup.js';
 import { validateAgainst } from './schema-walk.js';
 import { DEPLOYABLES, configVariables } from './service-config.js';
-import { WORKLOAD_KINDS, podLabels, podSpec } from './workload-checks.js';
+import { traceEdges } from './trace-checks.js';
 
 type Json = Record<string, unknown>;
 const record = (value: unknown): Json =>
@@ -67,10 +69,24 @@ export function expectedCallGraph(
   return graph;
 }
 
+/** The union of call graphs (callee -> callers), e.g. the code's and the trace backend's. */
+export function mergeCallGraphs(...graphs: Map<string, Set<string>>[]): Map<string, Set<string>> {
+  const merged = new Map<string, Set<string>>();
+  for (const graph of graphs)
+    for (const [callee, callers] of graph)
+      merged.set(callee, new Set([...(merged.get(callee) ?? []), ...callers]));
+  return merged;
+}
+
+/**
+ * Keyed by Server name for callers (a component's main Server is named after it; Jaeger's OTLP
+ * and query ports are the Servers jaeger and jaeger-query, with different callers), and by
+ * component for metrics readers (rabbitmq's /metrics is on its Server rabbitmq-metrics).
+ */
 interface Authorized {
-  /** ServiceAccounts of our namespace allowed on the component's non-metrics routes/ports. */
+  /** ServiceAccounts allowed on the Server's non-metrics routes/ports (namespace/name if foreign). */
   callers: Set<string>;
-  /** Identities (namespace/name) allowed on its metrics routes. */
+  /** Identities (namespace/name) allowed on the component's metrics routes. */
   metricsReaders: Set<string>;
 }
 
@@ -100,8 +116,9 @@ function authorizedCallers(objects: KubeObject[], namespace: string): Map<string
     const component = text(
       record(record(record(server?.['spec'])['podSelector'])['matchLabels'])['app.kubernetes.io/name'],
     );
-    const entry = result.get(component) ?? { callers: new Set(), metricsReaders: new Set() };
-    result.set(component, entry);
+    const key = isMetrics ? component : serverName;
+    const entry = result.get(key) ?? { callers: new Set(), metricsReaders: new Set() };
+    result.set(key, entry);
     for (const ref of list(record(policy['spec'])['requiredAuthenticationRefs'])) {
       if (ref['kind'] !== 'MeshTLSAuthentication') continue;
       for (const identity of list(record(meshTls.get(text(ref['name']))?.['spec'])['identityRefs'])) {
@@ -116,19 +133,25 @@ function authorizedCallers(objects: KubeObject[], namespace: string): Map<string
   return result;
 }
 
-/** The allowed callers of every component equal the call graph from the code, no more, no less. */
+/**
+ * The allowed callers of every Server equal the call graph from the code, no more, no less.
+ * Callees that are not rendered (a datastore switched off, no trace backend) are skipped.
+ */
 export function checkCallGraph(
   objects: KubeObject[],
-  expected = expectedCallGraph(),
+  expected = mergeCallGraphs(expectedCallGraph(), traceEdges(objects)),
   prometheus = 'linkerd-viz/prometheus',
 ): string[] {
   const namespace = objects.find((o) => o.kind === 'Server')?.metadata.namespace ?? 'marketshare';
   const authorized = authorizedCallers(objects, namespace);
   const problems: string[] = [];
-  const datastores = objects.filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata.name);
+  const rendered = new Set([
+    ...objects.filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata.name),
+    ...byKind(objects, 'Server').map((o) => o.metadata.name),
+    ...DEPLOYABLES,
+  ]);
   for (const [callee, callers] of expected) {
-    if (!authorized.has(callee) && !datastores.includes(callee) && !DEPLOYABLES.some((d) => d === callee))
-      continue;
+    if (!authorized.has(callee) && !rendered.has(callee)) continue;
     const allowed = authorized.get(callee)?.callers ?? new Set<string>();
     for (const caller of callers) {
       if (!allowed.has(caller))
@@ -161,32 +184,9 @@ export function checkServerCoverage(objects: KubeObject[]): string[] {
   const problems: string[] = [];
   const servers = byKind(objects, 'Server');
   const routes = byKind(objects, 'HTTPRoute');
-  const workloads = objects.filter((o) => WORKLOAD_KINDS.includes(o.kind));
   for (const service of objects.filter((o) => o.kind === 'Service')) {
-    const selector = record(record(service['spec'])['selector']);
-    const selected = workloads.filter((w) =>
-      Object.entries(selector).every(([key, value]) => podLabels(w)[key] === value),
-    );
     for (const port of list(record(service['spec'])['ports'])) {
-      const target = port['targetPort'] ?? port['port'];
-      const covered = selected.some((workload) => {
-        const containerPorts = list(podSpec(workload)['containers']).flatMap((c) => list(c['ports']));
-        const containerPort = containerPorts.find(
-          (p) => p['name'] === target || p['containerPort'] === target,
-        );
-        return servers.some((server) => {
-          const spec = record(server['spec']);
-          const matchLabels = record(record(spec['podSelector'])['matchLabels']);
-          const selects = Object.entries(matchLabels).every(
-            ([key, value]) => podLabels(workload)[key] === value,
-          );
-          return (
-            selects &&
-            (spec['port'] === containerPort?.['name'] || spec['port'] === containerPort?.['containerPort'])
-          );
-        });
-      });
-      if (!covered)
+      if (serversBehindPort(objects, service, port).length === 0)
         problems.push(
           `${objectId(service)} port ${text(port['name']) || String(port['port'])}: no Linkerd Server for it`,
         );

@@ -162,7 +162,7 @@ describe('kubernetes/ manifests', function () {
     assert.match(broken.output, /keepp/);
   });
 
-  it('grafana-values.yaml points at viz Prometheus, reads our dashboards and is let into prometheus-admin', function () {
+  it("grafana-values.yaml points at viz Prometheus and the chart's Jaeger, reads our dashboards, is let into prometheus-admin", function () {
     const values = JSON.stringify(
       parse(readFileSync(path.join(KUBERNETES_DIR, 'grafana-values.yaml'), 'utf8')),
     );
@@ -170,5 +170,14 @@ describe('kubernetes/ manifests', function () {
     assert.match(values, /"label":"grafana_dashboard","labelValue":"1","searchNamespace":"marketshare"/);
     assert.match(values, /"kind":"Server","name":"prometheus-admin"/);
     assert.match(values, /"linkerd.io\/inject":"enabled"/);
+    // Exemplar links (trace_id) open the chart's Jaeger through the uid grafana/provisioning uses.
+    assert.match(
+      values,
+      /"exemplarTraceIdDestinations":\[\{"name":"trace_id","datasourceUid":"marketshare-traces"\}\]/,
+    );
+    assert.match(
+      values,
+      /"uid":"marketshare-traces","type":"jaeger","access":"proxy","url":"http:\/\/jaeger\.marketshare\.svc\.cluster\.local:16686"/,
+    );
   });
 });

@@ -71,7 +71,8 @@ seccompProfile:
 Every Linkerd Server the chart makes, as a YAML list; policies.yaml turns each into a Server,
 its HTTPRoutes, AuthorizationPolicies and MeshTLS/Network authentications. Fields:
   name, app (pod selector), port (container port name), protocol (HTTP/1 or opaque),
-  callers (ServiceAccounts, whole port or the api route), public (unauthenticated networks),
+  callers (ServiceAccounts of our namespace, or "namespace/name" for another one; whole port
+  or the api route), public (unauthenticated networks),
   probePaths (routes open to kubelet), metricsPath (route open to Prometheus only).
 */}}
 {{- define "marketshare.servers" -}}
@@ -113,6 +114,43 @@ its HTTPRoutes, AuthorizationPolicies and MeshTLS/Network authentications. Field
   metricsPath: /metrics
 {{- end }}
 {{- end }}
+{{- end }}
+{{- with .Values.tracing.jaeger }}
+{{- if .enabled }}
+{{- /* Every deployable exports its spans (marketshare.otlpEndpoint points them here). */}}
+- name: jaeger
+  app: jaeger
+  port: otlp-http
+  protocol: HTTP/1
+  callers: {{ keys $.Values.deployables | sortAlpha | toJson }}
+- name: jaeger-query
+  app: jaeger
+  port: query
+  protocol: HTTP/1
+  callers: {{ list (printf "%s/%s" $.Values.mesh.grafana.namespace $.Values.mesh.grafana.serviceAccount) | toJson }}
+- name: jaeger-admin
+  app: jaeger
+  port: admin
+  protocol: HTTP/1
+  callers: []
+  probePaths: ["/"]
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The OTLP/HTTP endpoint the deployables export to: the in-cluster Jaeger, else
+tracing.otlpEndpoint, else empty (no export). Both set is refused rather than guessed.
+*/}}
+{{- define "marketshare.otlpEndpoint" -}}
+{{- $t := .Values.tracing }}
+{{- if and $t.jaeger.enabled $t.otlpEndpoint }}
+{{- fail "tracing.otlpEndpoint is set and tracing.jaeger.enabled is true: set jaeger.enabled=false to export to an external OTLP receiver" }}
+{{- end }}
+{{- if $t.jaeger.enabled }}
+{{- printf "http://jaeger:%d" (int $t.jaeger.otlpPort) }}
+{{- else }}
+{{- $t.otlpEndpoint }}
 {{- end }}
 {{- end }}
 

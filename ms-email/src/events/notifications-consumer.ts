@@ -23,6 +23,8 @@ export interface NotificationsConsumerOptions {
   prefetch: number;
   /** how long stop() lets in-flight sends finish before their messages go back to the queue */
   stopTimeoutMs: number;
+  /** how long one delivery may take before it counts as a failed attempt */
+  handlerTimeoutMs: number;
 }
 
 /** Wires the domain to the broker: the handler resolves → ack; throws → retry or dead letter. */
@@ -40,6 +42,7 @@ export function createNotificationsConsumer(
     maxAttempts,
     retryDelaysMs: options.retryDelaysMs,
     stopTimeoutMs: options.stopTimeoutMs,
+    handlerTimeoutMs: options.handlerTimeoutMs,
     async handler(envelope, context) {
       try {
         await service.deliver(envelope, { attempt: context.attempt, maxAttempts });

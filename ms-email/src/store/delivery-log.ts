@@ -13,6 +13,8 @@ import type {
 export const migrationsDirectory = fileURLToPath(new URL('./migrations/', import.meta.url));
 
 const MAX_ERROR_LENGTH = 1000;
+/** Rows per DELETE when pruning, so a long backlog never locks a huge range at once. */
+const PRUNE_BATCH_SIZE = 1000;
 const STATUSES: readonly DeliveryStatus[] = ['sending', 'sent', 'failed', 'dead'];
 
 function isDuplicateKey(error: unknown): boolean {
@@ -121,6 +123,25 @@ export class MysqlDeliveryLog implements DeliveryLog {
          status = IF(status = 'sent', status, 'dead')`,
       [entry.eventId, entry.eventType, entry.emailType, entry.error.slice(0, MAX_ERROR_LENGTH)],
     );
+  }
+
+  /**
+   * Forgets deliveries untouched for `retentionMs` (see DEDUP_RETENTION_HOURS), in batches;
+   * resolves with how many rows went. A live claim is never pruned, however old the row.
+   */
+  async prune(retentionMs: number): Promise<number> {
+    let pruned = 0;
+    for (;;) {
+      const [result] = await this.pool.execute<ResultSetHeader>(
+        `DELETE FROM email_deliveries
+          WHERE updated_at < NOW(3) - INTERVAL ? MICROSECOND
+            AND (status <> 'sending' OR lease_until IS NULL OR lease_until < NOW(3))
+          LIMIT ${PRUNE_BATCH_SIZE}`,
+        [retentionMs * 1000],
+      );
+      pruned += result.affectedRows;
+      if (result.affectedRows < PRUNE_BATCH_SIZE) return pruned;
+    }
   }
 
   async find(eventId: string): Promise<DeliveryRecord | undefined> {

@@ -13,6 +13,20 @@ describe('ms-email config and SMTP transport', () => {
     assert.equal(config.SMTP_URL, 'smtp://127.0.0.1:1025');
   });
 
+  it('keeps deliveries 7 days by default and refuses a retention shorter than the retries', () => {
+    assert.equal(parseEmailConfig({ NODE_ENV: 'test' }).DEDUP_RETENTION_HOURS, 168);
+    assert.throws(
+      () =>
+        parseEmailConfig({
+          NODE_ENV: 'test',
+          DEDUP_RETENTION_HOURS: '1',
+          EMAIL_MAX_ATTEMPTS: '5',
+          EMAIL_RETRY_DELAYS_MS: '3600000',
+        }),
+      (error: unknown) => error instanceof ConfigError && /DEDUP_RETENTION_HOURS \(1\)/.test(error.message),
+    );
+  });
+
   it('requires the deployment settings in production and reports every problem', () => {
     assert.throws(
       () =>

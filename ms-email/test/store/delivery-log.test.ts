@@ -68,4 +68,35 @@ describe('ms-email store: MysqlDeliveryLog', () => {
     assert.equal((await log.find(eventId))?.status, 'dead');
     assert.deepEqual(await log.claim(request(eventId)), { kind: 'claimed', attempts: 2 });
   });
+
+  it('prunes deliveries untouched for longer than the retention window, but never a live claim', async () => {
+    const sentOld = randomUUID();
+    const failedOld = randomUUID();
+    const expiredClaim = randomUUID();
+    const liveClaim = randomUUID();
+    const sentRecent = randomUUID();
+    for (const eventId of [sentOld, failedOld, expiredClaim, liveClaim, sentRecent]) {
+      await log.claim(request(eventId));
+    }
+    await log.markSent(sentOld, { messageId: '<a@x>', response: '250 ok' });
+    await log.markFailed(failedOld, 'refused', { dead: false });
+    await log.markSent(sentRecent, { messageId: '<b@x>', response: '250 ok' });
+    const ageEightDays = async (eventId: string, lease: 'expired' | 'live' | 'unchanged') => {
+      await db.pool.execute(
+        `UPDATE email_deliveries SET updated_at = NOW(3) - INTERVAL 8 DAY,
+           lease_until = CASE ? WHEN 'expired' THEN NOW(3) - INTERVAL 1 DAY
+                                WHEN 'live' THEN NOW(3) + INTERVAL 1 HOUR ELSE lease_until END
+         WHERE event_id = ?`,
+        [lease, eventId],
+      );
+    };
+    await ageEightDays(sentOld, 'unchanged');
+    await ageEightDays(failedOld, 'unchanged');
+    await ageEightDays(expiredClaim, 'expired');
+    await ageEightDays(liveClaim, 'live');
+    assert.ok((await log.prune(7 * 24 * 3600_000)) >= 3);
+    for (const gone of [sentOld, failedOld, expiredClaim]) assert.equal(await log.find(gone), undefined);
+    assert.equal((await log.find(liveClaim))?.status, 'sending');
+    assert.equal((await log.find(sentRecent))?.status, 'sent');
+  });
 });

@@ -206,6 +206,16 @@ export class Checkout {
           await this.deps.products.release(plan.orderId);
           return this.toNew(buildOrder(plan, consumerId, 'REJECTED', items, now), checkoutId, null);
         }
+        // Ends ms-products' hold just before the order is stored; a failure aborts the checkout
+        // and releases everything. Expired: ms-products put the stock back, the order lost it.
+        if ((await this.deps.products.commit(plan.orderId)) === 'expired') {
+          this.deps.logger.warn(
+            { orderId: plan.orderId },
+            'stock reservation expired before its order was stored',
+          );
+          const lost = orderItems(plan, products, undefined);
+          return this.toNew(buildOrder(plan, consumerId, 'OUT_OF_STOCK', lost, now), checkoutId, null);
+        }
         const built = buildOrder(plan, consumerId, 'RECEIVED', items, now);
         return this.toNew(built, checkoutId, decision.reference);
       }),

@@ -112,7 +112,10 @@ export class OrderLifecycle {
   private async tellProducts(id: string, followUp: ReservationFollowUp): Promise<void> {
     try {
       if (followUp === 'release') await this.products.release(id);
-      else await this.products.confirm(id);
+      else if ((await this.products.confirm(id)) === 'expired') {
+        // ms-products put the stock back (the reservation was never committed): nothing to retry.
+        this.logger.warn({ orderId: id }, 'delivered order had lost its stock reservation');
+      }
       await this.orders.clearFollowUp(id, followUp);
     } catch (error) {
       this.logger.warn({ err: error, orderId: id, followUp }, 'reservation follow-up left for the sweep');

@@ -39,7 +39,13 @@ export interface ProductsPort {
   reserve(orderId: string, items: RequestedItem[]): Promise<ReservationOutcome>;
   /** Safe to call for any order id; `not_found` when ms-products never reserved anything for it. */
   release(orderId: string): Promise<'released' | 'not_found'>;
-  confirm(orderId: string): Promise<void>;
+  /**
+   * Ends the reservation's hold just before its order is stored (until then ms-products puts
+   * the stock back after its hold time); `expired` when it did so already: the stock is lost.
+   */
+  commit(orderId: string): Promise<'committed' | 'expired'>;
+  /** `expired`: ms-products had put the stock back (never committed); nothing left to confirm. */
+  confirm(orderId: string): Promise<'confirmed' | 'expired'>;
 }
 
 export interface PaymentRequest {

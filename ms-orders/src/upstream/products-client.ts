@@ -18,6 +18,10 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null;
 const codeOf = (response: UpstreamResponse) => (isObject(response.body) ? response.body['code'] : undefined);
 
+/** ms-products released the reservation itself: its hold ran out before it was committed. */
+const isExpired = (response: UpstreamResponse) =>
+  response.status === 409 && codeOf(response) === 'reservation_expired';
+
 class UnexpectedAnswerError extends Error {
   constructor(what: string, response: UpstreamResponse) {
     super(`ms-products answered ${what} with HTTP ${response.status} (${String(codeOf(response) ?? '')})`);
@@ -118,11 +122,23 @@ export class HttpProductsClient implements ProductsPort {
     throw new UnexpectedAnswerError('a release', response);
   }
 
-  async confirm(orderId: string): Promise<void> {
+  async commit(orderId: string): Promise<'committed' | 'expired'> {
+    const response = await this.stock.request(
+      'POST',
+      `/internal/stock/reservations/${encodeURIComponent(orderId)}/commit`,
+    );
+    if (response.status === 200) return 'committed';
+    if (isExpired(response)) return 'expired';
+    throw new UnexpectedAnswerError('a commit', response);
+  }
+
+  async confirm(orderId: string): Promise<'confirmed' | 'expired'> {
     const response = await this.stock.request(
       'POST',
       `/internal/stock/reservations/${encodeURIComponent(orderId)}/confirm`,
     );
-    if (response.status !== 200) throw new UnexpectedAnswerError('a confirmation', response);
+    if (response.status === 200) return 'confirmed';
+    if (isExpired(response)) return 'expired';
+    throw new UnexpectedAnswerError('a confirmation', response);
   }
 }

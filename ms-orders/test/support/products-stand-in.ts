@@ -22,6 +22,10 @@ export interface StandInProduct {
 
 interface Reservation {
   status: 'reserved' | 'released' | 'confirmed';
+  /** ms-orders ended the hold (commit); an uncommitted hold can be expired by expireHold(). */
+  committed?: boolean;
+  /** Released by ms-products' own sweep: its hold ran out. */
+  expired?: boolean;
   items: {
     productId: string;
     sellerId: string;
@@ -38,8 +42,11 @@ export class ProductsStandIn {
   readonly reservations = new Map<string, Reservation>();
   readonly reserveCalls: string[] = [];
   readonly releaseCalls: string[] = [];
+  readonly commitCalls: string[] = [];
   readonly callers: Principal[] = [];
   mode: StandInMode = 'normal';
+  /** When set, a hold runs out just before its commit arrives (as if the checkout stalled past it). */
+  expireBeforeCommit = false;
   url = '';
   private server: Server | undefined;
 
@@ -62,6 +69,18 @@ export class ProductsStandIn {
     };
     this.products.set(product.id, product);
     return product;
+  }
+
+  /** What ms-products' sweep does to a hold that ran out: the stock goes back, the order is expired. */
+  expireHold(orderId: string): void {
+    const reservation = this.reservations.get(orderId);
+    if (reservation?.status !== 'reserved' || reservation.committed) return;
+    for (const item of reservation.items) {
+      const product = this.products.get(item.productId);
+      if (product) product.stock += item.quantity;
+    }
+    reservation.status = 'released';
+    reservation.expired = true;
   }
 
   /** Units held by reservations that are neither released nor refused. */
@@ -119,9 +138,10 @@ export class ProductsStandIn {
       }
       return this.reserve(body, response);
     }
-    const action = /^\/internal\/stock\/reservations\/([^/]+)\/(release|confirm)$/.exec(url.pathname);
+    const action = /^\/internal\/stock\/reservations\/([^/]+)\/(release|commit|confirm)$/.exec(url.pathname);
     if (request.method === 'POST' && action?.[1] && action[2]) {
-      return action[2] === 'release' ? this.release(action[1], response) : this.confirm(action[1], response);
+      if (action[2] === 'release') return this.release(action[1], response);
+      return action[2] === 'commit' ? this.commit(action[1], response) : this.confirm(action[1], response);
     }
     return sendProblem(response, 404, 'not_found');
   }
@@ -154,7 +174,8 @@ export class ProductsStandIn {
   ) {
     const earlier = this.reservations.get(body.orderId);
     if (earlier) {
-      if (earlier.status === 'released') return sendProblem(response, 409, 'reservation_released');
+      if (earlier.status === 'released')
+        return sendProblem(response, 409, earlier.expired ? 'reservation_expired' : 'reservation_released');
       return sendJson(response, 201, { orderId: body.orderId, status: earlier.status, items: earlier.items });
     }
     const shortages = body.items.flatMap((item) => {
@@ -185,7 +206,7 @@ export class ProductsStandIn {
         currency: product.currency,
       };
     });
-    this.reservations.set(body.orderId, { status: 'reserved', items });
+    this.reservations.set(body.orderId, { status: 'reserved', committed: false, expired: false, items });
     sendJson(response, 201, { orderId: body.orderId, status: 'reserved', items });
   }
 
@@ -204,10 +225,22 @@ export class ProductsStandIn {
     sendJson(response, 200, { orderId, status: reservation.status, items: reservation.items });
   }
 
+  private commit(orderId: string, response: ServerResponse): void {
+    this.commitCalls.push(orderId);
+    if (this.expireBeforeCommit) this.expireHold(orderId);
+    const reservation = this.reservations.get(orderId);
+    if (!reservation) return sendProblem(response, 404, 'reservation_not_found');
+    if (reservation.status === 'released')
+      return sendProblem(response, 409, reservation.expired ? 'reservation_expired' : 'reservation_released');
+    reservation.committed = true;
+    sendJson(response, 200, { orderId, status: reservation.status, items: reservation.items });
+  }
+
   private confirm(orderId: string, response: ServerResponse): void {
     const reservation = this.reservations.get(orderId);
     if (!reservation) return sendProblem(response, 404, 'reservation_not_found');
-    if (reservation.status === 'released') return sendProblem(response, 409, 'reservation_released');
+    if (reservation.status === 'released')
+      return sendProblem(response, 409, reservation.expired ? 'reservation_expired' : 'reservation_released');
     reservation.status = 'confirmed';
     sendJson(response, 200, { orderId, status: reservation.status, items: reservation.items });
   }

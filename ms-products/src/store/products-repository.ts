@@ -66,9 +66,11 @@ export class PgProductRepository implements ProductRepository {
     return this.one(`SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.id = $1`, [id]);
   }
 
-  updateOwned(id: string, sellerId: string, changes: ProductChanges) {
+  updateOwned(id: string, sellerId: string, changes: ProductChanges, versions?: readonly number[]) {
     const params = new SqlParameters();
-    const where = `p.id = ${params.add(id)} AND p.seller_id = ${params.add(sellerId)}`;
+    let where = `p.id = ${params.add(id)} AND p.seller_id = ${params.add(sellerId)}`;
+    // The version check is part of the UPDATE: the row lock makes check and write one step.
+    if (versions !== undefined) where += ` AND p.version = ANY(${params.add(versions, 'bigint[]')})`;
     const assignments = ['updated_at = now()'];
     // Object.entries widens the keys of this const record to string; they are exactly its fields.
     for (const [field, mapping] of Object.entries(COLUMN_OF_FIELD) as [
@@ -83,6 +85,17 @@ export class PgProductRepository implements ProductRepository {
     return this.one(
       `UPDATE products AS p SET ${assignments.join(', ')} WHERE ${where} RETURNING ${PRODUCT_COLUMNS}`,
       params.values,
+    );
+  }
+
+  adjustStockOwned(id: string, sellerId: string, delta: number, max: number) {
+    // Relative, so units reserved meanwhile are never overwritten; the row lock orders it
+    // with concurrent reservations, and the range check sees the stock as it is at that moment.
+    return this.one(
+      `UPDATE products AS p SET stock = p.stock + $3, updated_at = CASE WHEN $3 = 0 THEN p.updated_at ELSE now() END
+       WHERE p.id = $1 AND p.seller_id = $2 AND p.stock + $3 BETWEEN 0 AND $4
+       RETURNING ${PRODUCT_COLUMNS}`,
+      [id, sellerId, delta, max],
     );
   }
 

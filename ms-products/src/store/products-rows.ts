@@ -7,7 +7,7 @@ import type { Attributes, Product, ProductStatus } from '../domain/products/prod
  */
 export const PRODUCT_COLUMNS = `p.id, p.seller_id, p.name, p.description, p.category, p.price_minor, p.currency,
   p.stock, p.attributes, p.status, p.moderation_reason, p.moderated_by, p.moderated_at,
-  p.rating_average, p.rating_count, p.created_at, p.updated_at,
+  p.rating_average, p.rating_count, p.created_at, p.updated_at, p.version,
   to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key`;
 
 export interface ProductRow extends QueryResultRow {
@@ -29,6 +29,8 @@ export interface ProductRow extends QueryResultRow {
   rating_count: number;
   created_at: Date;
   updated_at: Date;
+  /** BIGINT, parsed to a number by the platform's pg setup. */
+  version: number;
   created_key: string;
 }
 
@@ -54,6 +56,7 @@ export function productFromRow(row: ProductRow): Product {
     },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    version: row.version,
   };
 }
 

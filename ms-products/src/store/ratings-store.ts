@@ -9,6 +9,19 @@ export class PgRatingStore implements RatingStore {
     return inPgTransaction(this.pool, (client) => work(new PgRatingTransaction(client)));
   }
 
+  /**
+   * Forgets processed event ids older than `retentionMs` (DEDUP_RETENTION_HOURS); resolves
+   * with how many went. Unindexed on purpose: a week of review events is a small table, and
+   * this runs hourly.
+   */
+  async pruneProcessedEvents(retentionMs: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM processed_events WHERE processed_at < now() - $1 * interval '1 millisecond'`,
+      [retentionMs],
+    );
+    return rowCount ?? 0;
+  }
+
   async sellerRating(sellerId: string): Promise<RatingAggregate> {
     // NUMERIC comes back as a string; two decimals fit a double exactly enough to present.
     const { rows } = await this.pool.query<{ average: string; count: number }>(

@@ -15,6 +15,21 @@ interface ReservationRow {
   status: ReservationStatus;
   request_hash: string;
   answer: ReservationAnswer;
+  held_until: Date | null;
+  expired_at: Date | null;
+}
+
+const RESERVATION_COLUMNS = 'order_id, status, request_hash, answer, held_until, expired_at';
+
+function storedFromRow(row: ReservationRow): StoredReservation {
+  return {
+    orderId: row.order_id,
+    status: row.status,
+    requestHash: row.request_hash,
+    answer: row.answer,
+    heldUntil: row.held_until,
+    expired: row.expired_at !== null,
+  };
 }
 
 interface ProductRow {
@@ -40,6 +55,14 @@ export class PgReservationStore implements ReservationStore {
 
   transaction<T>(work: (tx: ReservationTransaction) => Promise<T>): Promise<T> {
     return inPgTransaction(this.pool, (client) => work(new PgReservationTransaction(client)));
+  }
+
+  async overdueHolds(limit: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ order_id: string }>(
+      `SELECT order_id FROM stock_reservations WHERE held_until < now() ORDER BY held_until LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => row.order_id);
   }
 }
 
@@ -75,13 +98,42 @@ class PgReservationTransaction implements ReservationTransaction {
     }
     await this.client.query('RELEASE SAVEPOINT lock_probe');
     const { rows } = await this.client.query<ReservationRow>(
-      `SELECT order_id, status, request_hash, answer FROM stock_reservations
-       WHERE order_id = $1 FOR UPDATE`,
+      `SELECT ${RESERVATION_COLUMNS} FROM stock_reservations WHERE order_id = $1 FOR UPDATE`,
       [orderId],
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    return { orderId: row.order_id, status: row.status, requestHash: row.request_hash, answer: row.answer };
+    return rows[0] && storedFromRow(rows[0]);
+  }
+
+  async lockOverdueHold(orderId: string): Promise<StoredReservation | undefined> {
+    // The condition is checked again under the lock: a commit or release may have come first.
+    const { rows } = await this.client.query<ReservationRow>(
+      `SELECT ${RESERVATION_COLUMNS} FROM stock_reservations
+       WHERE order_id = $1 AND status = 'reserved' AND held_until < now()
+       FOR UPDATE SKIP LOCKED`,
+      [orderId],
+    );
+    return rows[0] && storedFromRow(rows[0]);
+  }
+
+  async hold(orderId: string, seconds: number): Promise<void> {
+    await this.client.query(
+      `UPDATE stock_reservations SET held_until = now() + make_interval(secs => $2)
+       WHERE order_id = $1 AND status = 'reserved'`,
+      [orderId, seconds],
+    );
+  }
+
+  async commit(orderId: string): Promise<void> {
+    await this.client.query(
+      'UPDATE stock_reservations SET held_until = NULL, updated_at = now() WHERE order_id = $1',
+      [orderId],
+    );
+  }
+
+  async markExpired(orderId: string): Promise<void> {
+    await this.client.query('UPDATE stock_reservations SET expired_at = now() WHERE order_id = $1', [
+      orderId,
+    ]);
   }
 
   async lockProducts(productIds: string[]): Promise<StockedProduct[]> {
@@ -157,7 +209,8 @@ class PgReservationTransaction implements ReservationTransaction {
   async setStatus(orderId: string, status: ReservationStatus, answer?: ReservationAnswer): Promise<void> {
     await this.client.query(
       `UPDATE stock_reservations
-       SET status = $2, answer = COALESCE($3::jsonb, answer), updated_at = now()
+       SET status = $2, answer = COALESCE($3::jsonb, answer), updated_at = now(),
+           held_until = CASE WHEN $2 = 'reserved' THEN held_until ELSE NULL END
        WHERE order_id = $1`,
       [orderId, status, answer === undefined ? null : JSON.stringify(answer)],
     );

@@ -108,6 +108,7 @@ describe('product visibility and tidying', () => {
     rating: { average: null, count: 0 },
     createdAt: new Date(),
     updatedAt: new Date(),
+    version: 1,
   });
   const viewers: Record<string, Viewer | undefined> = {
     anonymous: undefined,

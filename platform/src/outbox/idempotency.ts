@@ -1,4 +1,4 @@
-import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { IdempotencyStore } from '../rabbit/index.js';
 
 /**
@@ -23,4 +23,23 @@ export function mysqlIdempotencyStore(pool: Pool, consumerName: string): Idempot
       );
     },
   };
+}
+
+/** Rows per DELETE, so pruning a long backlog never holds locks on a huge range at once. */
+export const PRUNE_BATCH_SIZE = 1000;
+
+/**
+ * Deletes processed_events rows (of every consumer) older than `retentionMs`, by the
+ * database clock, in batches; resolves with how many went. Uses the processed_at index.
+ */
+export async function pruneMysqlProcessedEvents(pool: Pool, retentionMs: number): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    const [result] = await pool.execute<ResultSetHeader>(
+      `DELETE FROM processed_events WHERE processed_at < NOW(3) - INTERVAL ? MICROSECOND LIMIT ${PRUNE_BATCH_SIZE}`,
+      [retentionMs * 1000],
+    );
+    pruned += result.affectedRows;
+    if (result.affectedRows < PRUNE_BATCH_SIZE) return pruned;
+  }
 }

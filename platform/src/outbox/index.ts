@@ -5,4 +5,6 @@ export type { OutboxRelayOptions, OutboxSource } from './relay.js';
 export { mysqlOutboxStore } from './mysql-store.js';
 export { pgOutboxStore } from './pg-store.js';
 export type { ClaimedBatch, ClaimedOutboxRow, OutboxBacklog, OutboxStore } from './store.js';
-export { mysqlIdempotencyStore } from './idempotency.js';
+export { mysqlIdempotencyStore, pruneMysqlProcessedEvents } from './idempotency.js';
+export { DEDUP_PRUNE_INTERVAL_MS, DEFAULT_DEDUP_RETENTION_MS, startPruning } from './idempotency-pruning.js';
+export type { PruningOptions, PruningTimer } from './idempotency-pruning.js';

@@ -2,65 +2,30 @@ import { performance } from 'node:perf_hooks';
 import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
-import { EVENTS_EXCHANGE, validateKnownEvent } from '../contracts/index.js';
+import { validateKnownEvent } from '../contracts/index.js';
 import type { EventEnvelope } from '../contracts/index.js';
 import { ChannelKeeper } from './channel-keeper.js';
 import type { RabbitConnection } from './connection.js';
 import { errorMessage, PermanentFailure } from './errors.js';
+import { HandlerTimeoutError, runWithTimeout } from './handler-timeout.js';
+import type { LateOutcome } from './handler-timeout.js';
+import { KeyedSerializer } from './keyed-serializer.js';
 import { messagingMetrics } from './metrics.js';
-import type { MetricsRegistry } from '../metrics-registry.js';
 import type { ConsumeOutcome, MessagingMetrics } from './metrics.js';
-import {
-  ATTEMPT_HEADER,
-  attemptOf,
-  copyHeaders,
-  originalRoutingKey,
-  originHeaders,
-  republish,
-} from './republish.js';
-import { deadLetterQueueName, declareConsumerTopology, retryDelayAfter, retryQueueName } from './topology.js';
+import { attemptOf, copyHeaders, originalRoutingKey } from './republish.js';
+import { deadLetter, retryLater } from './settle.js';
+import type { Delivery } from './settle.js';
+import { declareConsumerTopology, retryDelayAfter } from './topology.js';
 import { headerGetter, tracer } from './tracing.js';
-import type { AmqpHeaders } from './tracing.js';
+import { consumerSettings } from './consumer-options.js';
+import type { ConsumerSettings, EventConsumerOptions, HandlerContext } from './consumer-options.js';
 
-export interface HandlerContext {
-  /** 1 on the first delivery, incremented by every retry */
-  attempt: number;
-  /** the broker delivered this copy before (a consumer died without acking it) */
-  redelivered: boolean;
-  headers: AmqpHeaders;
-  routingKey: string;
-}
-
-export type EventHandler = (envelope: EventEnvelope<unknown>, context: HandlerContext) => Promise<void>;
-
-/** Remembers which event ids a consumer has handled, so a redelivered event is skipped. */
-export interface IdempotencyStore {
-  isProcessed(eventId: string): Promise<boolean>;
-  markProcessed(eventId: string): Promise<void>;
-}
-
-export interface EventConsumerOptions {
-  queue: string;
-  /** routing keys (topic patterns allowed) bound to the queue */
-  bindings: string[];
-  /** resolves when the event is handled; throw to retry, throw PermanentFailure to dead-letter */
-  handler: EventHandler;
-  logger: Logger;
-  registry: MetricsRegistry;
-  exchange?: string;
-  /** unacked messages in flight at once, 1–1000 (default 10) */
-  prefetch?: number;
-  /** deliveries before an event is dead-lettered (default 5) */
-  maxAttempts?: number;
-  /** back-off before each retry; the last value repeats (default 1 s, 5 s, 30 s) */
-  retryDelaysMs?: number[];
-  idempotency?: IdempotencyStore;
-  /** how long stop() waits for in-flight handlers (default 10 s) */
-  stopTimeoutMs?: number;
-}
-
-const MAX_PREFETCH = 1000;
-const MAX_ERROR_HEADER_LENGTH = 1000;
+export type {
+  EventConsumerOptions,
+  EventHandler,
+  HandlerContext,
+  IdempotencyStore,
+} from './consumer-options.js';
 
 /**
  * Consumes events from a durable queue bound to the events exchange, with manual acks,
@@ -68,36 +33,19 @@ const MAX_ERROR_HEADER_LENGTH = 1000;
  * by event id, and a consumer span continuing the publisher's trace.
  */
 export class EventConsumer {
-  private readonly exchange: string;
-  private readonly prefetch: number;
-  private readonly maxAttempts: number;
-  private readonly retryDelaysMs: readonly number[];
+  private readonly settings: ConsumerSettings;
   private readonly keeper: ChannelKeeper;
   private readonly metrics: MessagingMetrics;
   private readonly logger: Logger;
   private readonly inFlight = new Set<Promise<void>>();
-  // Serializes deliveries of one event id within this process, so duplicates that arrive
-  // together do not both pass the idempotency check before either is marked.
-  private readonly byEventId = new Map<string, Promise<unknown>>();
+  private readonly byEventId = new KeyedSerializer();
   private consumerTag: string | undefined;
 
   constructor(
     connection: RabbitConnection,
     private readonly options: EventConsumerOptions,
   ) {
-    this.exchange = options.exchange ?? EVENTS_EXCHANGE;
-    this.prefetch = options.prefetch ?? 10;
-    this.maxAttempts = options.maxAttempts ?? 5;
-    this.retryDelaysMs = options.retryDelaysMs ?? [1000, 5000, 30_000];
-    if (!Number.isInteger(this.prefetch) || this.prefetch < 1 || this.prefetch > MAX_PREFETCH) {
-      throw new RangeError(`prefetch must be an integer from 1 to ${MAX_PREFETCH}`);
-    }
-    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
-      throw new RangeError('maxAttempts must be a positive integer');
-    }
-    if (this.retryDelaysMs.length === 0 || this.retryDelaysMs.some((ms) => !Number.isInteger(ms) || ms < 1)) {
-      throw new RangeError('retryDelaysMs must be a non-empty list of positive integers');
-    }
+    this.settings = consumerSettings(options);
     this.metrics = messagingMetrics(options.registry);
     this.logger = options.logger.child({ component: 'event-consumer', queue: options.queue });
     this.keeper = new ChannelKeeper(connection, {
@@ -132,7 +80,7 @@ export class EventConsumer {
         this.logger.debug({ err: errorMessage(error) }, 'cancel failed; the channel is gone already');
       });
     }
-    const deadline = Date.now() + (this.options.stopTimeoutMs ?? 10_000);
+    const deadline = Date.now() + this.settings.stopTimeoutMs;
     while (this.inFlight.size > 0 && Date.now() < deadline) {
       await Promise.race([
         Promise.allSettled([...this.inFlight]),
@@ -147,12 +95,12 @@ export class EventConsumer {
 
   private async setup(channel: ConfirmChannel): Promise<void> {
     const { queue, bindings } = this.options;
-    await channel.prefetch(this.prefetch);
+    await channel.prefetch(this.settings.prefetch);
     await declareConsumerTopology(channel, {
-      exchange: this.exchange,
+      exchange: this.settings.exchange,
       queue,
       bindings,
-      retryDelaysMs: this.retryDelaysMs,
+      retryDelaysMs: this.settings.retryDelaysMs,
     });
     const { consumerTag } = await channel.consume(queue, (message) => {
       if (message) {
@@ -192,28 +140,25 @@ export class EventConsumer {
 
   private async process(channel: ConfirmChannel, message: ConsumeMessage): Promise<ConsumeOutcome> {
     const headers = copyHeaders(message);
+    const delivery: Delivery = { channel, queue: this.options.queue, message, headers };
     const attempt = attemptOf(headers);
     let envelope: EventEnvelope<unknown>;
     try {
       envelope = validateKnownEvent(JSON.parse(message.content.toString('utf8')));
     } catch (error) {
-      return this.deadLetter(channel, message, headers, attempt, `malformed message: ${errorMessage(error)}`);
+      return this.deadLetter(delivery, attempt, `malformed message: ${errorMessage(error)}`);
     }
-    const context: HandlerContext = {
-      attempt,
-      redelivered: message.fields.redelivered,
-      headers,
-      routingKey: originalRoutingKey(message, headers),
-    };
-    return this.exclusively(envelope.id, () => this.handle(channel, message, envelope, context));
+    const routingKey = originalRoutingKey(message, headers);
+    const context = { attempt, redelivered: message.fields.redelivered, headers, routingKey };
+    return this.byEventId.run(envelope.id, () => this.handle(delivery, envelope, context));
   }
 
   private async handle(
-    channel: ConfirmChannel,
-    message: ConsumeMessage,
+    delivery: Delivery,
     envelope: EventEnvelope<unknown>,
-    context: HandlerContext,
+    context: Omit<HandlerContext, 'signal'>,
   ): Promise<ConsumeOutcome> {
+    const { channel, message } = delivery;
     const parent = propagation.extract(ROOT_CONTEXT, context.headers, headerGetter);
     const spanOptions = {
       kind: SpanKind.CONSUMER,
@@ -234,7 +179,11 @@ export class EventConsumer {
         try {
           const idempotency = this.options.idempotency;
           if (idempotency && (await idempotency.isProcessed(envelope.id))) return 'duplicate' as const;
-          await this.options.handler(envelope, context);
+          await runWithTimeout(
+            (signal) => this.options.handler(envelope, { ...context, signal }),
+            this.settings.handlerTimeoutMs,
+            (late) => this.reportLate(envelope, context, late),
+          );
           await idempotency?.markProcessed(envelope.id);
           return undefined;
         } catch (error) {
@@ -254,57 +203,46 @@ export class EventConsumer {
       channel.ack(message);
       return 'ack';
     }
-    const reason = errorMessage(failure.error);
-    if (failure.error instanceof PermanentFailure || context.attempt >= this.maxAttempts) {
-      return this.deadLetter(channel, message, context.headers, context.attempt, reason);
+    if (failure.error instanceof HandlerTimeoutError) {
+      this.metrics.handlerTimeouts.inc({ queue: this.options.queue, routing_key: context.routingKey });
     }
-    const delayMs = retryDelayAfter(context.attempt, this.retryDelaysMs);
+    const reason = errorMessage(failure.error);
+    if (failure.error instanceof PermanentFailure || context.attempt >= this.settings.maxAttempts) {
+      return this.deadLetter(delivery, context.attempt, reason);
+    }
+    const delayMs = retryDelayAfter(context.attempt, this.settings.retryDelaysMs);
     this.logger.warn(
       { eventId: envelope.id, attempt: context.attempt, retryInMs: delayMs, err: reason },
       'retrying',
     );
-    await republish(channel, retryQueueName(this.options.queue, delayMs), message, {
-      ...context.headers,
-      ...originHeaders(message, context.headers),
-      [ATTEMPT_HEADER]: context.attempt + 1,
-      'x-last-error': reason.slice(0, MAX_ERROR_HEADER_LENGTH),
-    });
-    channel.ack(message);
+    await retryLater(delivery, context.attempt, delayMs, reason);
     return 'retry';
   }
 
-  private async deadLetter(
-    channel: ConfirmChannel,
-    message: ConsumeMessage,
-    headers: AmqpHeaders,
-    attempts: number,
-    reason: string,
-  ): Promise<ConsumeOutcome> {
-    this.logger.error(
-      { messageId: message.properties.messageId, attempts, err: reason },
-      'dead-lettering message',
+  /** A handler that timed out finished after all: its message was settled already. */
+  private reportLate(
+    envelope: EventEnvelope<unknown>,
+    context: { attempt: number },
+    late: LateOutcome,
+  ): void {
+    this.logger.warn(
+      {
+        eventId: envelope.id,
+        attempt: context.attempt,
+        timeoutMs: this.settings.handlerTimeoutMs,
+        late: late.kind,
+        ...(late.kind === 'rejected' ? { err: errorMessage(late.error) } : {}),
+      },
+      'a timed-out handler finished late; its result is ignored',
     );
-    await republish(channel, deadLetterQueueName(this.options.queue), message, {
-      ...headers,
-      'x-error': reason.slice(0, MAX_ERROR_HEADER_LENGTH),
-      'x-attempts': attempts,
-      'x-dead-lettered-at': new Date().toISOString(),
-      ...originHeaders(message, headers),
-    });
-    channel.ack(message);
-    return 'dead';
   }
 
-  private async exclusively<T>(key: string, work: () => Promise<T>): Promise<T> {
-    for (let pending = this.byEventId.get(key); pending; pending = this.byEventId.get(key)) {
-      await pending.catch(() => undefined);
-    }
-    const running = work();
-    this.byEventId.set(key, running);
-    try {
-      return await running;
-    } finally {
-      if (this.byEventId.get(key) === running) this.byEventId.delete(key);
-    }
+  private async deadLetter(delivery: Delivery, attempts: number, reason: string): Promise<ConsumeOutcome> {
+    this.logger.error(
+      { messageId: delivery.message.properties.messageId, attempts, err: reason },
+      'dead-lettering message',
+    );
+    await deadLetter(delivery, attempts, reason);
+    return 'dead';
   }
 }

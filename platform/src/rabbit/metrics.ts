@@ -9,6 +9,7 @@ export interface MessagingMetrics {
   publishDuration: Histogram<'exchange' | 'routing_key' | 'outcome'>;
   consumed: Counter<'queue' | 'routing_key' | 'outcome'>;
   processDuration: Histogram<'queue' | 'routing_key'>;
+  handlerTimeouts: Counter<'queue' | 'routing_key'>;
 }
 
 // Several publishers and consumers of one service share its registry, and prom-client
@@ -50,6 +51,12 @@ export function messagingMetrics(registry: MetricsRegistry): MessagingMetrics {
       help: 'Time from delivery to ack of a consumed message, handler included',
       labelNames: ['queue', 'routing_key'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    handlerTimeouts: new Counter({
+      name: 'messaging_handler_timeouts_total',
+      help: 'Consumer handlers given up on after their timeout (each counted as a failed attempt)',
+      labelNames: ['queue', 'routing_key'],
       registers: [registry],
     }),
   };

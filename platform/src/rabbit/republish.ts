@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import type { ConfirmChannel, ConsumeMessage, Message, Options } from 'amqplib';
 import type { AmqpHeaders } from './tracing.js';
 
 /** Header carrying which attempt (1-based) a delivery is. */
@@ -36,7 +36,7 @@ export function originalRoutingKey(message: ConsumeMessage, headers: AmqpHeaders
 // onto a new message, or each round trip would pile up a longer x-death history.
 const BROKER_OWNED_HEADERS = /^x-(death|first-death-|last-death-)/;
 
-export function copyHeaders(message: ConsumeMessage): AmqpHeaders {
+export function copyHeaders(message: Pick<Message, 'properties'>): AmqpHeaders {
   const headers: AmqpHeaders = {};
   for (const [key, value] of Object.entries(message.properties.headers ?? {})) {
     if (!BROKER_OWNED_HEADERS.test(key)) headers[key] = value;
@@ -52,7 +52,7 @@ export function copyHeaders(message: ConsumeMessage): AmqpHeaders {
 export function republish(
   channel: ConfirmChannel,
   queue: string,
-  message: ConsumeMessage,
+  message: Pick<Message, 'content' | 'properties'>,
   headers: AmqpHeaders,
 ): Promise<void> {
   const { properties } = message;

@@ -1,6 +1,7 @@
-import type { Static } from '@marketshare/platform';
+import type { RouteResult, Static } from '@marketshare/platform';
 import { seesModeration } from '../../domain/products/catalogue.js';
 import { isAdmin, type Product, type Viewer } from '../../domain/products/product.js';
+import { etagOf } from './etag.js';
 import type { ProductView } from './schemas.js';
 
 /** What anyone allowed to see the product sees; its seller and admins also see the moderation. */
@@ -33,4 +34,13 @@ export function presentProduct(product: Product, viewer: Viewer | undefined): St
           };
   }
   return view;
+}
+
+/** One product as the answer to a read or a write: its view, with the ETag of that view. */
+export function productAnswer(product: Product, viewer: Viewer | undefined, status = 200): RouteResult {
+  return {
+    status,
+    headers: { ETag: etagOf(product, viewer) },
+    body: presentProduct(product, viewer),
+  };
 }

@@ -1,21 +1,30 @@
 import { HttpProblem, type Principal } from '@marketshare/platform';
-import { ProductError, type ProductErrorKind } from '../../domain/products/errors.js';
+import { ProductError, type ProductErrorKind, type ProductErrorPart } from '../../domain/products/errors.js';
 import type { Viewer } from '../../domain/products/product.js';
 
-const STATUS_BY_KIND: Record<ProductErrorKind, number> = { invalid: 400, not_found: 404, conflict: 409 };
+const STATUS_BY_KIND: Record<ProductErrorKind, number> = {
+  invalid: 400,
+  not_found: 404,
+  conflict: 409,
+  precondition_failed: 412,
+};
 
 /**
- * Catalogue errors become problem+json here, once. The only inputs a catalogue rule names are
- * search parameters (`cursor`, `maxPrice`), so the field is reported where the client sent it,
- * `query.cursor`, like the platform's own validation problems.
+ * Catalogue errors become problem+json here, once. A field a rule names is reported where the
+ * client sent it, like the platform's own validation problems: `query.cursor`, and body members
+ * by their bare name (`delta`).
  */
+const fieldName = (part: ProductErrorPart, field: string) => (part === 'query' ? `query.${field}` : field);
+
 export function productErrorToHttp(error: unknown): unknown {
   if (!(error instanceof ProductError)) return error;
   return new HttpProblem(
     STATUS_BY_KIND[error.kind],
     error.code,
     error.message,
-    error.field === undefined ? {} : { errors: [{ field: `query.${error.field}`, message: error.message }] },
+    error.field === undefined
+      ? {}
+      : { errors: [{ field: fieldName(error.part, error.field), message: error.message }] },
   );
 }
 

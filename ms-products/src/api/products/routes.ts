@@ -6,8 +6,10 @@ import { ProductImageDirectories } from '../../store/products-files.js';
 import { PgProductRepository } from '../../store/products-repository.js';
 import { PgProductSearch } from '../../store/products-search.js';
 import { createCatalogueMetrics } from './metrics.js';
-import { presentProduct } from './presenters.js';
+import { versionsOf } from './etag.js';
+import { presentProduct, productAnswer } from './presenters.js';
 import { problem, signedIn, viewerOf } from './products-route.js';
+import { stockAdjustmentRoute } from './stock-routes.js';
 import {
   CreateProductBody,
   ModerationBody,
@@ -15,6 +17,7 @@ import {
   ProductIdParams,
   ProductPageView,
   ProductView,
+  ProductWriteHeaders,
   SearchQuery,
   SearchResultView,
   UpdateProductBody,
@@ -26,6 +29,7 @@ const TAGS = ['products'];
 /** Name, a 10,000-character description and 50 attributes fit with room to spare. */
 const PRODUCT_BODY_LIMIT_BYTES = 128 * 1024;
 const NOT_FOUND = problem('No such product, or not yours to see or change');
+const WITH_ETAG = 'The ETag header names this version of the product (for If-Match)';
 
 /** The catalogue (sellers' products, moderation) and search. */
 export function productRoutes(deps: ProductsDeps): Route[] {
@@ -99,7 +103,7 @@ export function productRoutes(deps: ProductsDeps): Route[] {
       body: CreateProductBody,
       bodyLimitBytes: PRODUCT_BODY_LIMIT_BYTES,
       responses: {
-        201: { description: 'Created', schema: ProductView },
+        201: { description: `Created. ${WITH_ETAG}`, schema: ProductView },
         400: problem('Invalid input'),
         413: problem('Body too large'),
       },
@@ -112,11 +116,8 @@ export function productRoutes(deps: ProductsDeps): Route[] {
         });
         metrics.created.inc();
         ctx.state.log.info({ productId: product.id }, 'product created');
-        return {
-          status: 201,
-          headers: { Location: `/api/products/${product.id}` },
-          body: presentProduct(product, viewerOf(seller)),
-        };
+        const answer = productAnswer(product, viewerOf(seller), 201);
+        return { ...answer, headers: { ...answer.headers, Location: `/api/products/${product.id}` } };
       },
     }),
     defineRoute({
@@ -127,33 +128,45 @@ export function productRoutes(deps: ProductsDeps): Route[] {
       tags: TAGS,
       auth: 'optional',
       params: ProductIdParams,
-      responses: { 200: { description: 'The product', schema: ProductView }, 404: NOT_FOUND },
+      responses: {
+        200: {
+          description: `The product. ${WITH_ETAG}; its seller and admins get their own tag for the fuller view`,
+          schema: ProductView,
+        },
+        404: NOT_FOUND,
+      },
       handler: async ({ principal, params }) => {
         const viewer = viewerOf(principal);
-        return { body: presentProduct(await catalogue.get(params.id, viewer), viewer) };
+        return productAnswer(await catalogue.get(params.id, viewer), viewer);
       },
     }),
     defineRoute({
       method: 'patch',
       path: '/api/products/:id',
       operationId: 'updateProduct',
-      summary: 'Change your product (only the fields sent)',
+      summary:
+        'Change your product (only the fields sent). If-Match (optional, also with stock) makes it ' +
+        'conditional: 412 when stale. Without it stock is set absolutely; use stock-adjustments to keep concurrent reservations',
       tags: TAGS,
       auth: SELLERS,
       params: ProductIdParams,
+      headers: ProductWriteHeaders,
       body: UpdateProductBody,
       bodyLimitBytes: PRODUCT_BODY_LIMIT_BYTES,
       responses: {
-        200: { description: 'The updated product', schema: ProductView },
-        400: problem('Invalid input'),
+        200: { description: `The updated product. ${WITH_ETAG}`, schema: ProductView },
+        400: problem('Invalid input (headers.if-match: not a list of entity tags)'),
         404: NOT_FOUND,
+        412: problem('precondition_failed: the product is no longer at the version If-Match names'),
         413: problem('Body too large'),
       },
-      handler: async ({ principal, params, body }) => {
+      handler: async ({ principal, params, headers, body }) => {
         const seller = signedIn(principal);
-        return {
-          body: presentProduct(await catalogue.update(params.id, seller.subject, body), viewerOf(seller)),
-        };
+        const versions = versionsOf(headers['if-match']);
+        return productAnswer(
+          await catalogue.update(params.id, seller.subject, body, versions),
+          viewerOf(seller),
+        );
       },
     }),
     defineRoute({
@@ -165,13 +178,13 @@ export function productRoutes(deps: ProductsDeps): Route[] {
       auth: SELLERS,
       params: ProductIdParams,
       responses: {
-        200: { description: 'The published product', schema: ProductView },
+        200: { description: `The published product. ${WITH_ETAG}`, schema: ProductView },
         404: NOT_FOUND,
         409: problem('product_moderated: an admin unpublished it'),
       },
       handler: async ({ principal, params }) => {
         const seller = signedIn(principal);
-        return { body: presentProduct(await catalogue.publish(params.id, seller.subject), viewerOf(seller)) };
+        return productAnswer(await catalogue.publish(params.id, seller.subject), viewerOf(seller));
       },
     }),
     defineRoute({
@@ -182,14 +195,16 @@ export function productRoutes(deps: ProductsDeps): Route[] {
       tags: TAGS,
       auth: SELLERS,
       params: ProductIdParams,
-      responses: { 200: { description: 'The unpublished product', schema: ProductView }, 404: NOT_FOUND },
+      responses: {
+        200: { description: `The unpublished product. ${WITH_ETAG}`, schema: ProductView },
+        404: NOT_FOUND,
+      },
       handler: async ({ principal, params }) => {
         const seller = signedIn(principal);
-        return {
-          body: presentProduct(await catalogue.unpublish(params.id, seller.subject), viewerOf(seller)),
-        };
+        return productAnswer(await catalogue.unpublish(params.id, seller.subject), viewerOf(seller));
       },
     }),
+    stockAdjustmentRoute(catalogue),
     defineRoute({
       method: 'post',
       path: '/api/products/:id/moderation',

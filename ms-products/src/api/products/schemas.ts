@@ -1,6 +1,7 @@
 import { Type, type TSchema } from '@marketshare/platform';
 import { CURSOR_MAX_LENGTH, SORTS } from '../../domain/products/cursor.js';
 import { PRODUCT_LIMITS } from '../../domain/products/product.js';
+import { IF_MATCH_PATTERN } from './etag.js';
 
 /*
  * Every string is bounded and refuses control characters (PostgreSQL cannot store NUL, and
@@ -90,6 +91,36 @@ export const UpdateProductBody = Type.Object(
     minProperties: 1,
     description: 'Only the fields sent change; publish and unpublish have their own endpoints',
   },
+);
+
+/** Headers of a product write: optional If-Match (the platform validates them like the query). */
+export const ProductWriteHeaders = Type.Object(
+  {
+    'if-match': Type.Optional(
+      Type.String({
+        maxLength: 1024,
+        pattern: IF_MATCH_PATTERN,
+        description:
+          'The ETag of the product as you read it (from GET, or the answer to an earlier write). ' +
+          'The change is made only if the product is still at that version; otherwise 412 ' +
+          'precondition_failed and nothing changes. Optional: without it the fields sent overwrite ' +
+          'whatever is stored, stock included (units reserved meanwhile are then lost); send it, ' +
+          'or use POST /api/products/{id}/stock-adjustments, to change stock safely.',
+      }),
+    ),
+  },
+  { additionalProperties: true },
+);
+
+export const StockAdjustmentBody = Type.Object(
+  {
+    delta: Type.Integer({
+      minimum: -PRODUCT_LIMITS.stockMax,
+      maximum: PRODUCT_LIMITS.stockMax,
+      description: `Units to add (positive) or take away (negative); the stock must stay within 0–${PRODUCT_LIMITS.stockMax}`,
+    }),
+  },
+  { additionalProperties: false },
 );
 
 export const ModerationBody = Type.Object(

@@ -8,7 +8,9 @@ const OUTCOMES: readonly ReservationOutcome[] = [
   'duplicate',
   'conflict',
   'released',
+  'committed',
   'confirmed',
+  'expired',
   'error',
 ];
 
@@ -22,7 +24,7 @@ export function reservationMetrics(registry: MetricsRegistry): ReservationMetric
   if (existing) return existing;
   const total = new Counter({
     name: 'stock_reservations_total',
-    help: 'Stock reservation operations by outcome: reserved, rejected (refused for stock), duplicate (a retry answered from the stored reservation), conflict, released, confirmed, error',
+    help: 'Stock reservation operations by outcome: reserved, rejected (refused for stock), duplicate (a retry answered from the stored reservation), conflict, released, committed (hold ended by ms-orders), confirmed, expired (hold released by the sweep), error',
     labelNames: ['outcome'],
     registers: [registry],
   });

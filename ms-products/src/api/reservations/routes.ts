@@ -69,13 +69,16 @@ export function reservationRoutes(deps: ProductsDeps): Route[] {
   const reservations = new StockReservations(
     new PgReservationStore(deps.pool),
     reservationMetrics(deps.metrics.registry),
+    { holdSeconds: deps.config.RESERVATION_HOLD_MINUTES * 60 },
   );
   return [
     defineRoute({
       method: 'post',
       path: '/internal/stock/reservations',
       operationId: 'reserveStock',
-      summary: "Reserve every item of an order or none, at the products' current prices",
+      summary:
+        "Reserve every item of an order or none, at the products' current prices. The reservation is a " +
+        'hold until committed: RESERVATION_HOLD_MINUTES later the sweep releases it (reservation_expired)',
       internal: true,
       auth: { scopes: [RESERVE_SCOPE] },
       body: ReserveStockBody,
@@ -89,7 +92,8 @@ export function reservationRoutes(deps: ProductsDeps): Route[] {
         409: {
           ...problem(
             'stock_unavailable (nothing reserved; with orderId, reservationStatus, reason, shortages), ' +
-              'reservation_conflict (order id reused with other items) or reservation_released',
+              'reservation_conflict (order id reused with other items), reservation_released or ' +
+              'reservation_expired (released by the sweep)',
           ),
           schema: StockUnavailableExtensions,
         },
@@ -104,6 +108,30 @@ export function reservationRoutes(deps: ProductsDeps): Route[] {
     }),
     defineRoute({
       method: 'post',
+      path: '/internal/stock/reservations/:orderId/commit',
+      operationId: 'commitStockReservation',
+      summary:
+        'End the hold of a reservation before storing its order: the stock stays until confirmed or released (again answers the same)',
+      internal: true,
+      auth: { scopes: [RESERVE_SCOPE] },
+      params: OrderIdParams,
+      responses: {
+        200: { description: 'Committed (or already committed or confirmed)', schema: ReservationView },
+        ...AUTH_PROBLEMS,
+        404: problem('reservation_not_found: no reservation was made for this order'),
+        409: problem(
+          'reservation_expired (the hold ran out and the sweep put the stock back: the order lost its stock), ' +
+            'reservation_released or reservation_rejected',
+        ),
+      },
+      handler: ({ principal, params }) =>
+        answering(async () => {
+          requireServiceCaller(principal);
+          return { body: presentReservation(await reservations.commit(params.orderId)) };
+        }),
+    }),
+    defineRoute({
+      method: 'post',
       path: '/internal/stock/reservations/:orderId/release',
       operationId: 'releaseStockReservation',
       summary: 'Put the stock of an order back (once; again answers the same)',
@@ -111,7 +139,10 @@ export function reservationRoutes(deps: ProductsDeps): Route[] {
       auth: { scopes: [RESERVE_SCOPE] },
       params: OrderIdParams,
       responses: {
-        200: { description: 'Released (or rejected: nothing was taken)', schema: ReservationView },
+        200: {
+          description: 'Released (also when the sweep released it already; rejected: nothing was taken)',
+          schema: ReservationView,
+        },
         ...AUTH_PROBLEMS,
         404: problem('reservation_not_found: no reservation was made for this order'),
         409: problem('reservation_confirmed: the order was delivered'),
@@ -134,7 +165,10 @@ export function reservationRoutes(deps: ProductsDeps): Route[] {
         200: { description: 'Confirmed (again answers the same)', schema: ReservationView },
         ...AUTH_PROBLEMS,
         404: problem('reservation_not_found: no reservation was made for this order'),
-        409: problem('reservation_released or reservation_rejected: there is nothing to confirm'),
+        409: problem(
+          'reservation_expired (never committed, the sweep put the stock back: treat as a lost reservation), ' +
+            'reservation_released or reservation_rejected: there is nothing to confirm',
+        ),
       },
       handler: ({ principal, params }) =>
         answering(async () => {

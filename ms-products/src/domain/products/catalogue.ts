@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { canonicalBinding, decodeCursor, encodeCursor } from './cursor.js';
-import { ProductError, productNotFound } from './errors.js';
+import { ProductError, productNotFound, productVersionStale, stockAdjustmentOutOfRange } from './errors.js';
 import type { ProductFiles, ProductRepository } from './ports.js';
 import {
+  PRODUCT_LIMITS,
   canSee,
   isAdmin,
   isOwner,
@@ -68,8 +69,39 @@ export class ProductCatalogue {
     return product;
   }
 
-  async update(id: string, sellerId: string, changes: ProductChanges): Promise<Product> {
-    return found(await this.products.updateOwned(id, sellerId, tidy(changes)));
+  /**
+   * Changes the fields given. With `versions` (from If-Match) the write happens only while the
+   * product is at one of them; otherwise it fails with precondition_failed and changes nothing.
+   */
+  async update(
+    id: string,
+    sellerId: string,
+    changes: ProductChanges,
+    versions?: readonly number[],
+  ): Promise<Product> {
+    const updated = await this.products.updateOwned(id, sellerId, tidy(changes), versions);
+    if (updated) return updated;
+    if (versions !== undefined && (await this.findOwned(id, sellerId))) throw productVersionStale();
+    throw productNotFound();
+  }
+
+  /**
+   * Adds `delta` (negative to take away) to the stock atomically: units reserved meanwhile
+   * stay reserved. Refused with a conflict, changing nothing, when the stock would leave 0..max.
+   */
+  async adjustStock(id: string, sellerId: string, delta: number): Promise<Product> {
+    const max = PRODUCT_LIMITS.stockMax;
+    const adjusted = await this.products.adjustStockOwned(id, sellerId, delta, max);
+    if (adjusted) return adjusted;
+    const existing = await this.findOwned(id, sellerId);
+    if (!existing) throw productNotFound();
+    // The stock read here may have moved again since the refusal; the message is a hint.
+    throw stockAdjustmentOutOfRange(existing.stock, delta, max);
+  }
+
+  private async findOwned(id: string, sellerId: string): Promise<Product | undefined> {
+    const product = await this.products.findById(id);
+    return product && isOwner(product, { subject: sellerId, role: 'seller' }) ? product : undefined;
   }
 
   async publish(id: string, sellerId: string): Promise<Product> {

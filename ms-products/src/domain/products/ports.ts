@@ -8,8 +8,21 @@ import type { Moderation, Product, ProductChanges, ProductFields, ProductStatus 
 export interface ProductRepository {
   insert(product: ProductFields & { id: string; sellerId: string; status: ProductStatus }): Promise<Product>;
   findById(id: string): Promise<Product | undefined>;
-  /** undefined when there is no such product of this seller. */
-  updateOwned(id: string, sellerId: string, changes: ProductChanges): Promise<Product | undefined>;
+  /**
+   * undefined when there is no such product of this seller, or when `versions` is given and the
+   * product's version is none of them (in one statement: a concurrent write cannot slip between).
+   */
+  updateOwned(
+    id: string,
+    sellerId: string,
+    changes: ProductChanges,
+    versions?: readonly number[],
+  ): Promise<Product | undefined>;
+  /**
+   * Adds `delta` to the stock in one statement, only when the result stays within 0..max;
+   * undefined when there is no such product of this seller or the result would leave the range.
+   */
+  adjustStockOwned(id: string, sellerId: string, delta: number, max: number): Promise<Product | undefined>;
   /** Publishing never touches a moderated product (undefined then, as for a missing one). */
   setStatusOwned(id: string, sellerId: string, status: ProductStatus): Promise<Product | undefined>;
   /** Unpublishes any product and records why; undefined when it does not exist. */

@@ -33,6 +33,8 @@ export interface Product extends ProductFields {
   rating: { average: number | null; count: number };
   createdAt: Date;
   updatedAt: Date;
+  /** Bumped by every write that changes the product (stock reservations included): the ETag. */
+  version: number;
 }
 
 export type ProductChanges = Partial<ProductFields>;

@@ -24,13 +24,27 @@ export const reservationConflict = (orderId: string) =>
     `Order ${orderId} was reserved with other items; an order id cannot be reused for another request.`,
   );
 
-/** The reservation is in a state the requested transition cannot leave. */
-export const reservationInState = (orderId: string, status: ReservationStatus, wanted: string) =>
-  new ReservationError(
-    'conflict',
-    `reservation_${status}`,
-    `The reservation of order ${orderId} is ${status} and cannot be ${wanted}.`,
-  );
+/**
+ * The reservation is in a state the requested transition cannot leave. One released by the
+ * sweep (its hold ran out before ms-orders committed it) is `reservation_expired`: its stock
+ * was put back and may be sold again, so the order must be treated as having lost its stock.
+ */
+export const reservationInState = (
+  orderId: string,
+  stored: { status: ReservationStatus; expired: boolean },
+  wanted: string,
+) =>
+  stored.expired
+    ? new ReservationError(
+        'conflict',
+        'reservation_expired',
+        `The reservation of order ${orderId} expired (it was not committed in time) and cannot be ${wanted}; its stock was put back.`,
+      )
+    : new ReservationError(
+        'conflict',
+        `reservation_${stored.status}`,
+        `The reservation of order ${orderId} is ${stored.status} and cannot be ${wanted}.`,
+      );
 
 /** Not every item could be reserved, so none was; carries the stored refusal. */
 export class StockUnavailableError extends Error {

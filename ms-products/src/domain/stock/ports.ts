@@ -51,6 +51,10 @@ export interface StoredReservation {
   status: ReservationStatus;
   requestHash: string;
   answer: ReservationAnswer;
+  /** A reserved hold ms-orders has not committed yet: the sweep releases it after this. */
+  heldUntil: Date | null;
+  /** Released by the sweep because its hold ran out (status is then `released`). */
+  expired: boolean;
 }
 
 /** Storage operations, all inside one database transaction. */
@@ -70,16 +74,37 @@ export interface ReservationTransaction {
   putBackStock(items: RequestedItem[]): Promise<void>;
   saveItems(orderId: string, items: ReservedItem[]): Promise<void>;
   items(orderId: string): Promise<ReservedItem[]>;
-  /** Stores the status and, on the first answer, the answer itself. */
+  /** Stores the status and, on the first answer, the answer itself; any status but reserved ends the hold. */
   setStatus(orderId: string, status: ReservationStatus, answer?: ReservationAnswer): Promise<void>;
+  /** Makes a reserved reservation a hold until `seconds` from now (by the database's clock). */
+  hold(orderId: string, seconds: number): Promise<void>;
+  /** Ends the hold: the reservation stays until ms-orders confirms or releases it. */
+  commit(orderId: string): Promise<void>;
+  /** Marks a just-released reservation as released by the sweep. */
+  markExpired(orderId: string): Promise<void>;
+  /**
+   * The reservation, row-locked, if its hold has run out and no other transaction holds it
+   * (SKIP LOCKED: sweeps of several instances share the work instead of waiting on each other).
+   */
+  lockOverdueHold(orderId: string): Promise<StoredReservation | undefined>;
 }
 
 export interface ReservationStore {
   transaction<T>(work: (tx: ReservationTransaction) => Promise<T>): Promise<T>;
+  /** Order ids of holds that ran out, oldest first (not locked: each is taken in its own transaction). */
+  overdueHolds(limit: number): Promise<string[]>;
 }
 
 export type ReservationOutcome =
-  'reserved' | 'rejected' | 'duplicate' | 'conflict' | 'released' | 'confirmed' | 'error';
+  | 'reserved'
+  | 'rejected'
+  | 'duplicate'
+  | 'conflict'
+  | 'released'
+  | 'committed'
+  | 'confirmed'
+  | 'expired'
+  | 'error';
 
 export interface ReservationMetrics {
   outcome(outcome: ReservationOutcome): void;

@@ -1,7 +1,8 @@
 /**
  * Crash-proof local stack: `kill -9` of any process the stack runs (each service, the frontend
- * when built, the Mongo stand-in, the SMTP sink, the gateway, Prometheus) and the supervisor has it back within 10 s:
- * a new pid, ready, and the gateway routes to it again.
+ * when built, the Mongo stand-in, the SMTP sink, the gateway, Prometheus, Alertmanager, Zipkin)
+ * and the supervisor has it back within 10 s (Zipkin, a JVM, 30 s): a new pid, ready, and the
+ * gateway routes to it again.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -28,6 +29,10 @@ interface Target {
   /** A request through the gateway that this process answers (or is needed for). */
   viaGateway?: () => Promise<number>;
 }
+
+/** Bounds of their own where start-up alone takes longer (Zipkin's JVM: 5–8 s, TOOLCHAIN.md). */
+const SLOW_STARTERS: Record<string, number> = { zipkin: 30_000 };
+const boundFor = (name: string): number => SLOW_STARTERS[name] ?? BACK_WITHIN_MS;
 
 describe('end to end: the supervisor restarts what is killed', function () {
   this.timeout(60_000);
@@ -77,6 +82,8 @@ describe('end to end: the supervisor restarts what is killed', function () {
         viaGateway: () => gatewayStatus('/.well-known/jwks.json'),
       },
       { name: 'prometheus', ready: () => ok(`${urls.prometheus}/-/ready`) },
+      { name: 'alertmanager', ready: () => ok(`${urls.alertmanager}/-/ready`) },
+      { name: 'zipkin', ready: () => ok(`${urls.zipkin}/health`) },
     ];
   };
 
@@ -99,12 +106,15 @@ describe('end to end: the supervisor restarts what is killed', function () {
     'smtp',
     'gateway',
     'prometheus',
+    'alertmanager',
+    'zipkin',
   ]) {
-    it(`${name}: back, ready and routed within 10 s of a kill -9`, async function () {
+    it(`${name}: back, ready and routed within ${boundFor(name) / 1000} s of a kill -9`, async function () {
       // The frontend runs once it is built (frontend/build).
       if (name === 'frontend' && !w.stack.info.services.includes(name)) this.skip();
       const target = targets().find((candidate) => candidate.name === name);
       assert.ok(target !== undefined);
+      const bound = boundFor(name);
       const before = await status(name);
       assert.ok(before?.alive === true && before.pid !== null, `${name} runs before the kill`);
       const answer = await target.viaGateway?.();
@@ -127,16 +137,13 @@ describe('end to end: the supervisor restarts what is killed', function () {
           seen.lastStatus = await target.viaGateway();
           return seen.lastStatus !== 0 && !GATEWAY_ERRORS.includes(seen.lastStatus);
         },
-        BACK_WITHIN_MS,
+        bound,
         200,
       );
       const took = Date.now() - killedAt;
       const steps = JSON.stringify(seen);
-      assert.ok(
-        back,
-        `${name} is not back, ready and routed ${BACK_WITHIN_MS / 1000} s after kill -9: ${steps}`,
-      );
-      assert.ok(took <= BACK_WITHIN_MS, `${name} took ${took} ms: ${steps}`);
+      assert.ok(back, `${name} is not back, ready and routed ${bound / 1000} s after kill -9: ${steps}`);
+      assert.ok(took <= bound, `${name} took ${took} ms: ${steps}`);
       // What `npm run status` prints: the restart is counted.
       assert.equal(after?.restarts, before.restarts + 1);
       assert.ok(after.lastRestartAt !== null && Date.parse(after.lastRestartAt) >= killedAt - 1_000);

@@ -286,7 +286,15 @@ describe("the consumer's pages in a browser", function () {
       const me = await world.gateway.call('/api/users/me', { token: buyer.token });
       assert.equal(field(me.body, 'displayName'), 'Purchasing desk');
       assert.equal(field(me.body, 'website'), 'https://buyer.example');
+      // A new company name shows in the header at once (the session keeps it).
+      await page.getByLabel('Company', { exact: true }).fill('Renamed Buyer Ltd');
+      await page.getByRole('button', { name: 'Save details' }).click();
+      await page.getByTestId('profile-saved').waitFor();
+      await page.getByTestId('signed-in-as').getByText('Renamed Buyer Ltd').waitFor();
+      await page.goto(`${site}/products`);
+      await page.getByTestId('signed-in-as').getByText('Renamed Buyer Ltd').waitFor();
 
+      await page.goto(`${site}/account`);
       await page.getByRole('link', { name: 'Deactivate my account…' }).click();
       await page.getByRole('button', { name: 'Yes, deactivate my account' }).click();
       await page.waitForURL(`${site}/`);

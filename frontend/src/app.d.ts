@@ -11,6 +11,8 @@ declare global {
       api: Api;
       /** Set by the login and logout actions, for the session handling in hooks.server.ts. */
       sessionId: string | null;
+      /** After a profile edit: the name the header shows, in the session and for this request. */
+      renameViewer: (name: string) => void;
     }
     interface Error {
       message: string;

@@ -17,7 +17,7 @@ import { callContext } from '$lib/server/request';
 import { loginUrl } from '$lib/server/return-to';
 import { createRuntime, installRuntime, runtime } from '$lib/server/runtime';
 import type { Runtime } from '$lib/server/runtime';
-import { resolveSession } from '$lib/server/session/lifecycle';
+import { renameSessionUser, resolveSession } from '$lib/server/session/lifecycle';
 
 let started: Runtime | null = null;
 
@@ -60,6 +60,10 @@ async function handleRequest(
   event.locals.user = session?.user ?? null;
   event.locals.sessionId = session?.id ?? null;
   event.locals.api = createApi(rt, { cookies: event.cookies, session, context, returnTo });
+  event.locals.renameViewer = (name) => {
+    if (session === null) return;
+    event.locals.user = renameSessionUser(rt, event.cookies, session, name, Date.now()).user;
+  };
 
   const access = decideAccess(event.route.id, session?.user.role ?? null);
   if (access.kind === 'login') {

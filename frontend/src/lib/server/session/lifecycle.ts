@@ -68,6 +68,22 @@ export function startSession(
   return session;
 }
 
+/**
+ * The header shows the name kept in the session (the company's): after the user renames it, the
+ * cookie is written again so the very next page shows the new name. Tokens and times are kept.
+ */
+export function renameSessionUser(
+  rt: Runtime,
+  cookies: Cookies,
+  session: Session,
+  name: string,
+  now: number,
+): Session {
+  const renamed: Session = { ...session, user: { ...session.user, name } };
+  writeSessionCookie(cookies, renamed, { ...rt, secure: rt.secureCookies, now });
+  return renamed;
+}
+
 /** Revokes the refresh token (RFC 7009: its whole family) and clears the cookie. */
 export async function endSession(
   rt: Runtime,

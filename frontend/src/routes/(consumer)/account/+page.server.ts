@@ -69,7 +69,11 @@ export const actions: Actions = {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(changes),
     });
-    if (updated.status === 200) return { saved: true };
+    if (updated.status === 200) {
+      const company = changes['companyName'];
+      if (typeof company === 'string') locals.renameViewer(company);
+      return { saved: true };
+    }
     const problem = problemOf(updated);
     const fieldErrors = { ...problem.fields };
     if (Object.keys(fieldErrors).length === 0) fieldErrors['form'] = MESSAGES[problem.code] ?? problem.detail;

@@ -4,12 +4,14 @@ import {
   createServiceMetrics,
   fixedWindowRateLimit,
   type Logger,
+  type RevocationList,
   type ServiceMetrics,
 } from '@marketshare/platform';
 import type { Pool } from '@marketshare/platform/mysql';
 import { jwksRoute, metadataRoute } from './api/discovery/discovery-routes.js';
 import { introspectionRoute } from './api/introspection/introspection-route.js';
 import { ClientRateLimit } from './api/oauth/client-rate-limit.js';
+import { routerRefusalsInOAuthForm } from './api/oauth/oauth-problem.js';
 import { revocationRoute } from './api/revocation/revocation-route.js';
 import { tokenRoute } from './api/token/token-route.js';
 import type { AuthConfig } from './config.js';
@@ -36,6 +38,10 @@ export interface AppDeps {
   logger: Logger;
   metrics?: ServiceMetrics;
   isShuttingDown?: () => boolean;
+  /** Told when a transaction with events committed, so the outbox relay sends them at once. */
+  onEventsCommitted?: () => void;
+  /** What introspection applies besides its own table: every service's announced revocations. */
+  revocations?: RevocationList;
 }
 
 export function createSigner(config: AuthConfig, keyRing: SigningKeyRing): AccessTokenSigner {
@@ -61,7 +67,7 @@ export function buildApp(config: AuthConfig, deps: AppDeps): ReturnType<typeof c
     }),
   );
   const families = new RefreshTokenFamilies(
-    new RefreshTokensRepository(deps.pool),
+    new RefreshTokensRepository(deps.pool, deps.onEventsCommitted),
     authMetrics,
     {
       idleTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
@@ -70,16 +76,42 @@ export function buildApp(config: AuthConfig, deps: AppDeps): ReturnType<typeof c
     },
     new SuccessorSealer(config.AUTH_KEY_ENCRYPTION_SECRET),
   );
-  const revokedAccessTokens = new RevokedAccessTokensRepository(deps.pool);
+  const revokedAccessTokens = new RevokedAccessTokensRepository(deps.pool, deps.onEventsCommitted);
   const validator = new AccessTokenValidator(deps.keyRing, revokedAccessTokens, {
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
+    ...(deps.revocations ? { revocations: deps.revocations } : {}),
   });
   const clients = new ClientAuthenticator(new ClientsRepository(deps.pool));
   const perIpLimit = fixedWindowRateLimit({
     windowMs: 60_000,
     max: config.TOKEN_RATE_LIMIT_PER_IP_PER_MINUTE,
   });
+
+  // The OAuth endpoints: every refusal on their paths speaks RFC 6749, the router's 405 too.
+  const oauthRoutes = [
+    tokenRoute({
+      clients,
+      grants: new TokenGrants({
+        signer,
+        families,
+        accounts: users,
+        ...(deps.revocations ? { revocations: deps.revocations } : {}),
+      }),
+      metrics: authMetrics,
+      perIpLimit,
+      perClientLimit: new ClientRateLimit({
+        windowMs: 60_000,
+        max: config.TOKEN_RATE_LIMIT_PER_CLIENT_PER_MINUTE,
+      }),
+    }),
+    introspectionRoute({ clients, introspection: new TokenIntrospection(validator, families), perIpLimit }),
+    revocationRoute({
+      clients,
+      revocation: new TokenRevocation(validator, revokedAccessTokens, families),
+      perIpLimit,
+    }),
+  ];
 
   return createServiceApp({
     apiName: 'auth',
@@ -95,25 +127,7 @@ export function buildApp(config: AuthConfig, deps: AppDeps): ReturnType<typeof c
         if (!deps.keyRing.hasActiveKey()) throw new Error('no active signing key loaded');
       },
     },
-    routes: [
-      tokenRoute({
-        clients,
-        grants: new TokenGrants({ signer, families, accounts: users }),
-        metrics: authMetrics,
-        perIpLimit,
-        perClientLimit: new ClientRateLimit({
-          windowMs: 60_000,
-          max: config.TOKEN_RATE_LIMIT_PER_CLIENT_PER_MINUTE,
-        }),
-      }),
-      introspectionRoute({ clients, introspection: new TokenIntrospection(validator, families), perIpLimit }),
-      revocationRoute({
-        clients,
-        revocation: new TokenRevocation(validator, revokedAccessTokens, families),
-        perIpLimit,
-      }),
-      jwksRoute(deps.keyRing),
-      metadataRoute(config.AUTH_ISSUER),
-    ],
+    routes: [...oauthRoutes, jwksRoute(deps.keyRing), metadataRoute(config.AUTH_ISSUER)],
+    translateError: routerRefusalsInOAuthForm(new Set(oauthRoutes.map((route) => route.spec.path))),
   });
 }

@@ -1,4 +1,11 @@
-import { Type, baseConfigProperties, secretWithLocalDefault, type Static } from '@marketshare/platform';
+import {
+  Type,
+  baseConfigProperties,
+  rabbitConfigProperties,
+  secretWithLocalDefault,
+  tokenRevocationConfigProperties,
+  type Static,
+} from '@marketshare/platform';
 
 const localSecret = (name: string) => `local-only-${name}-secret-not-for-production`;
 
@@ -15,6 +22,11 @@ export const authConfigSchema = Type.Object({
   }),
   AUTH_AUDIENCE: Type.String({ minLength: 1, default: 'marketshare-api' }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 3600, default: 300 }),
+  // Revocations (logout, a replayed refresh token) leave through the outbox; introspection applies
+  // every service's revocations (deactivation, password reset) like the other resource servers.
+  ...rabbitConfigProperties,
+  ...tokenRevocationConfigProperties,
+  OUTBOX_POLL_INTERVAL_MS: Type.Integer({ minimum: 10, default: 500 }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({
     minimum: 1,
     default: 14 * 24 * 3600,

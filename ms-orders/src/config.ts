@@ -4,6 +4,7 @@ import {
   connectionUrlWithLocalDefault,
   rabbitConfigProperties,
   secretWithLocalDefault,
+  tokenRevocationConfigProperties,
   tokenVerificationConfigProperties,
   type Static,
 } from '@marketshare/platform';
@@ -25,6 +26,7 @@ export const OrdersConfigSchema = Type.Object({
   PRODUCTS_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 30_000, default: 2_000 }),
   ...rabbitConfigProperties,
   ...tokenVerificationConfigProperties,
+  ...tokenRevocationConfigProperties,
   /** ms-auth's token endpoint, for this service's own client-credentials token. */
   AUTH_TOKEN_URL: Type.String({
     format: 'uri',

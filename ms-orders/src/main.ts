@@ -7,6 +7,7 @@ import {
   listen,
   loadConfigOrExit,
   installCrashHandlers,
+  withRevocationChecks,
 } from '@marketshare/platform';
 import { EventPublisher, RabbitConnection } from '@marketshare/platform/rabbit';
 import mongoose from 'mongoose';
@@ -61,17 +62,24 @@ const relay = ordersOutboxRelay({
   leaseMs: config.OUTBOX_LEASE_MS,
 });
 
+// Revoked tokens (deactivation, password reset, logout) are refused within a second or so.
+const revocationChecks = withRevocationChecks(
+  rabbit,
+  new JwksVerifier({
+    jwksUrl: config.AUTH_JWKS_URL,
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+  }),
+  { service: 'ms-orders', logger, maxTokenLifetimeSeconds: config.ACCESS_TOKEN_MAX_LIFETIME_SECONDS },
+);
+
 const deps: OrdersDeps = {
   config,
   connection,
   models,
   logger,
   metrics,
-  verifier: new JwksVerifier({
-    jwksUrl: config.AUTH_JWKS_URL,
-    issuer: config.AUTH_ISSUER,
-    audience: config.AUTH_AUDIENCE,
-  }),
+  verifier: revocationChecks.verifier,
   products: new HttpProductsClient({
     baseUrl: config.PRODUCTS_URL,
     timeoutMs: config.PRODUCTS_TIMEOUT_MS,
@@ -118,6 +126,7 @@ logger.info({ port: server.port }, 'ms-orders listening');
 lifecycle.onStop('mongodb connection', () => connection.close());
 lifecycle.onStop('rabbitmq connection', () => rabbit.close());
 lifecycle.onStop('event publisher', () => publisher.close());
+lifecycle.onStop('revocation feed', () => revocationChecks.feed.stop());
 lifecycle.onStop('outbox relay', () => relay.stop());
 lifecycle.onStop('release sweep', () => releaseSweep.stop());
 lifecycle.onStop('progression simulator', async () => simulator?.stop());

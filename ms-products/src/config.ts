@@ -3,6 +3,7 @@ import {
   baseConfigProperties,
   connectionUrlWithLocalDefault,
   rabbitConfigProperties,
+  tokenRevocationConfigProperties,
   tokenVerificationConfigProperties,
   type Static,
 } from '@marketshare/platform';
@@ -16,6 +17,7 @@ export const ProductsConfigSchema = Type.Object({
   ),
   ...rabbitConfigProperties,
   ...tokenVerificationConfigProperties,
+  ...tokenRevocationConfigProperties,
   /** Where people open the site; image URLs in responses are built from it. */
   PUBLIC_URL: Type.String({
     format: 'uri',

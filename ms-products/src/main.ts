@@ -7,6 +7,7 @@ import {
   listen,
   loadConfigOrExit,
   installCrashHandlers,
+  withRevocationChecks,
 } from '@marketshare/platform';
 import { access, constants } from 'node:fs/promises';
 import { OutboxRelay, pgOutboxStore, startPruning } from '@marketshare/platform/outbox';
@@ -47,16 +48,23 @@ const rabbit = new RabbitConnection({ url: config.RABBITMQ_URL, logger, connecti
 rabbit.start();
 const lifecycle = new Lifecycle(logger, config.SHUTDOWN_TIMEOUT_MS);
 
+// Revoked tokens (deactivation, password reset, logout) are refused within a second or so.
+const revocationChecks = withRevocationChecks(
+  rabbit,
+  new JwksVerifier({
+    jwksUrl: config.AUTH_JWKS_URL,
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+  }),
+  { service: 'ms-products', logger, maxTokenLifetimeSeconds: config.ACCESS_TOKEN_MAX_LIFETIME_SECONDS },
+);
+
 const deps: ProductsDeps = {
   config,
   pool,
   logger,
   metrics,
-  verifier: new JwksVerifier({
-    jwksUrl: config.AUTH_JWKS_URL,
-    issuer: config.AUTH_ISSUER,
-    audience: config.AUTH_AUDIENCE,
-  }),
+  verifier: revocationChecks.verifier,
   onEventsCommitted: () => undefined,
 };
 
@@ -133,6 +141,7 @@ logger.info({ port: server.port }, 'ms-products listening');
 lifecycle.onStop('postgres pool', () => pool.end());
 lifecycle.onStop('rabbitmq connection', () => rabbit.close());
 lifecycle.onStop('event publisher', () => publisher.close());
+lifecycle.onStop('revocation feed', () => revocationChecks.feed.stop());
 lifecycle.onStop('outbox relay', () => outboxRelay.stop());
 lifecycle.onStop('thumbnail worker', () => thumbnailWorker.stop());
 lifecycle.onStop('processed events pruning', () => processedEventsPruning.stop());

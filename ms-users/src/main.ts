@@ -7,6 +7,7 @@ import {
   listen,
   loadConfigOrExit,
   installCrashHandlers,
+  withRevocationChecks,
 } from '@marketshare/platform';
 import { createMysqlPool, runMigrations } from '@marketshare/platform/mysql';
 import { OutboxRelay } from '@marketshare/platform/outbox';
@@ -45,16 +46,21 @@ const relay = new OutboxRelay({
 relay.start();
 
 const lifecycle = new Lifecycle(logger, config.SHUTDOWN_TIMEOUT_MS);
-const verifier = new JwksVerifier({
-  jwksUrl: config.AUTH_JWKS_URL,
-  issuer: config.AUTH_ISSUER,
-  audience: config.AUTH_AUDIENCE,
-});
+// Revoked tokens (deactivation, password reset, logout) are refused within a second or so.
+const revocationChecks = withRevocationChecks(
+  rabbit,
+  new JwksVerifier({
+    jwksUrl: config.AUTH_JWKS_URL,
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+  }),
+  { service: 'ms-users', logger, maxTokenLifetimeSeconds: config.ACCESS_TOKEN_MAX_LIFETIME_SECONDS },
+);
 const app = buildApp(config, {
   pool,
   logger,
   metrics,
-  verifier,
+  verifier: revocationChecks.verifier,
   onEventsCommitted: () => relay.notify(),
   isShuttingDown: lifecycle.isShuttingDown,
 });
@@ -74,6 +80,7 @@ purgeTimer.unref();
 lifecycle.onStop('mysql pool', () => pool.end());
 lifecycle.onStop('rabbitmq connection', () => rabbit.close());
 lifecycle.onStop('event publisher', () => publisher.close());
+lifecycle.onStop('revocation feed', () => revocationChecks.feed.stop());
 lifecycle.onStop('outbox relay', () => relay.stop());
 lifecycle.onStop('throttle purge', async () => clearInterval(purgeTimer));
 lifecycle.onStop('http server', () => server.close());

@@ -1,5 +1,5 @@
 import { createLogger, createServiceMetrics, parseConfig, type ServiceMetrics } from '@marketshare/platform';
-import { JwksVerifier } from '@marketshare/platform';
+import { JwksVerifier, withRevocationChecks, type TokenVerifier } from '@marketshare/platform';
 import { runMigrations, type Pool, type RowDataPacket } from '@marketshare/platform/mysql';
 import { OutboxRelay } from '@marketshare/platform/outbox';
 import { EventConsumer, EventPublisher, RabbitConnection } from '@marketshare/platform/rabbit';
@@ -111,16 +111,28 @@ export async function startUsersService(
       const started = relay;
       cleanups.push(() => started.stop());
     }
+    let verifier: TokenVerifier = new JwksVerifier({
+      jwksUrl: issuer.jwksUrl,
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+    });
+    if (rabbit) {
+      // As main.ts wires it: the app applies the revocations it (and anyone) publishes.
+      const checks = withRevocationChecks(rabbit, verifier, {
+        service: 'ms-users-test',
+        logger,
+        maxTokenLifetimeSeconds: config.ACCESS_TOKEN_MAX_LIFETIME_SECONDS,
+      });
+      await checks.feed.waitUntilConsuming(10_000);
+      cleanups.push(() => checks.feed.stop());
+      verifier = checks.verifier;
+    }
     let clockOffsetMs = 0;
     const app = buildApp(config, {
       pool: db.pool,
       logger,
       metrics,
-      verifier: new JwksVerifier({
-        jwksUrl: issuer.jwksUrl,
-        issuer: issuer.issuer,
-        audience: issuer.audience,
-      }),
+      verifier,
       onEventsCommitted: () => relay?.notify(),
       clock: () => new Date(Date.now() + clockOffsetMs),
     });

@@ -8,6 +8,8 @@ export * from './internal-client.js';
 export * from './auth/principal.js';
 export * from './auth/jwks-verifier.js';
 export * from './auth/guards.js';
+export * from './auth/revocation-list.js';
+export * from './auth/revocation-feed.js';
 export * from './http/context.js';
 export * from './http/route.js';
 export * from './http/rate-limit.js';

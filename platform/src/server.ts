@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
+import { answerClientErrorsAsProblems } from './http/client-error.js';
 import { signalClosing } from './http/closing.js';
 
 export interface ListeningServer {
@@ -19,6 +20,7 @@ export async function listen<S>(app: Koa<S>, host: string, port: number): Promis
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 60_000;
+  answerClientErrorsAsProblems(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

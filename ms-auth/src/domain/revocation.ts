@@ -1,3 +1,4 @@
+import { EventTypes, newEnvelope } from '@marketshare/platform/contracts';
 import type { RevokedAccessTokensRepository } from '../store/revoked-access-tokens-repository.js';
 import type { Client } from './clients/registered-clients.js';
 import { looksLikeJwt } from './tokens/access-token-claims.js';
@@ -23,11 +24,18 @@ export class TokenRevocation {
     const claims = await this.accessTokens.verify(token);
     if (!claims || claims.client_id !== caller.id) return;
     // Kept until the token would have expired anyway; then the signature check refuses it.
-    await this.revokedAccessTokens.add({
-      jti: claims.jti,
-      clientId: claims.client_id,
-      expiresAt: new Date(claims.exp * 1000),
-      revokedAt: new Date(),
-    });
+    // The event carries the revocation to the services that verify tokens themselves.
+    const revokedAt = new Date();
+    const expiresAt = new Date(claims.exp * 1000);
+    await this.revokedAccessTokens.add(
+      { jti: claims.jti, clientId: claims.client_id, expiresAt, revokedAt },
+      [
+        newEnvelope(
+          EventTypes.AuthTokenRevoked,
+          { jti: claims.jti, subject: claims.sub, expiresAt: expiresAt.toISOString() },
+          revokedAt,
+        ),
+      ],
+    );
   }
 }

@@ -1,5 +1,7 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from '@marketshare/platform/mysql';
 import { inTransaction } from '@marketshare/platform/mysql';
+import type { EventEnvelope } from '@marketshare/platform/contracts';
+import { enqueueEvent } from '@marketshare/platform/outbox';
 import {
   bufferColumn,
   dateColumn,
@@ -9,7 +11,7 @@ import {
   stringColumn,
 } from './columns.js';
 
-export type FamilyRevocationReason = 'reuse' | 'revoked_by_client' | 'account_inactive';
+export type FamilyRevocationReason = 'reuse' | 'revoked_by_client' | 'account_inactive' | 'subject_revoked';
 
 export interface RefreshTokenRecord {
   tokenHash: Buffer;
@@ -69,7 +71,13 @@ export interface RefreshTokenTransaction {
   insertToken(token: NewRefreshToken): Promise<void>;
   /** Erases the sealed successors of the family's other tokens: the chain has moved past them. */
   eraseSealedSuccessors(familyId: string, exceptTokenHash: Buffer): Promise<void>;
-  revokeFamily(familyId: string, at: Date, reason: FamilyRevocationReason): Promise<void>;
+  /** Revokes the family; `events` go to the outbox with it, only when it was live until now. */
+  revokeFamily(
+    familyId: string,
+    at: Date,
+    reason: FamilyRevocationReason,
+    events: readonly EventEnvelope[],
+  ): Promise<void>;
 }
 
 async function insertToken(connection: Pool | PoolConnection, token: NewRefreshToken): Promise<void> {
@@ -79,26 +87,39 @@ async function insertToken(connection: Pool | PoolConnection, token: NewRefreshT
   );
 }
 
+/**
+ * Call inside a transaction: the events are enqueued with the revocation or not at all.
+ * True when events were enqueued.
+ */
 async function revokeFamily(
-  connection: Pool | PoolConnection,
+  connection: PoolConnection,
   familyId: string,
   at: Date,
   reason: FamilyRevocationReason,
-): Promise<void> {
-  await connection.query(
+  events: readonly EventEnvelope[],
+): Promise<boolean> {
+  const [result] = await connection.query<ResultSetHeader>(
     'UPDATE refresh_token_families SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL',
     [at, reason, familyId],
   );
+  // An already revoked family was announced when it was revoked.
+  const announced = result.affectedRows > 0 && events.length > 0;
+  if (announced) for (const event of events) await enqueueEvent(connection, event);
   // A revoked family's successors can never be handed back; their sealed copies go at once.
   await connection.query(
     `UPDATE refresh_tokens SET successor_sealed = NULL, successor_sealed_until = NULL
      WHERE family_id = ? AND successor_sealed IS NOT NULL`,
     [familyId],
   );
+  return announced;
 }
 
 export class RefreshTokensRepository {
-  constructor(private readonly pool: Pool) {}
+  /** @param onEventsCommitted told after a transaction that enqueued events commits (wakes the relay) */
+  constructor(
+    private readonly pool: Pool,
+    private readonly onEventsCommitted: () => void = () => undefined,
+  ) {}
 
   async findByHash(tokenHash: Buffer): Promise<RefreshTokenRecord | undefined> {
     const [rows] = await this.pool.query<RowDataPacket[]>(
@@ -143,12 +164,40 @@ export class RefreshTokensRepository {
     });
   }
 
-  revokeFamily(familyId: string, at: Date, reason: FamilyRevocationReason): Promise<void> {
-    return revokeFamily(this.pool, familyId, at, reason);
+  async revokeFamily(
+    familyId: string,
+    at: Date,
+    reason: FamilyRevocationReason,
+    events: readonly EventEnvelope[],
+  ): Promise<void> {
+    const announced = await inTransaction(this.pool, (connection) =>
+      revokeFamily(connection, familyId, at, reason, events),
+    );
+    if (announced) this.onEventsCommitted();
   }
 
-  transaction<T>(work: (tx: RefreshTokenTransaction) => Promise<T>): Promise<T> {
-    return inTransaction(this.pool, (connection) =>
+  /** Revokes the subject's live families that began at or before `createdBefore`; how many. */
+  async revokeSubjectFamilies(subject: string, createdBefore: Date, at: Date): Promise<number> {
+    return inTransaction(this.pool, async (connection) => {
+      const [result] = await connection.query<ResultSetHeader>(
+        `UPDATE refresh_token_families SET revoked_at = ?, revoked_reason = 'subject_revoked'
+         WHERE subject = ? AND created_at <= ? AND revoked_at IS NULL`,
+        [at, subject, createdBefore],
+      );
+      // As for any revoked family: no successor of theirs can be handed back any more.
+      await connection.query(
+        `UPDATE refresh_tokens SET successor_sealed = NULL, successor_sealed_until = NULL
+         WHERE successor_sealed IS NOT NULL
+           AND family_id IN (SELECT id FROM refresh_token_families WHERE subject = ? AND revoked_at IS NOT NULL)`,
+        [subject],
+      );
+      return result.affectedRows;
+    });
+  }
+
+  async transaction<T>(work: (tx: RefreshTokenTransaction) => Promise<T>): Promise<T> {
+    let announced = false;
+    const result = await inTransaction(this.pool, (connection) =>
       work({
         async lockFamily(familyId) {
           const [rows] = await connection.query<RowDataPacket[]>(
@@ -197,9 +246,13 @@ export class RefreshTokensRepository {
             [familyId, exceptTokenHash],
           );
         },
-        revokeFamily: (familyId, at, reason) => revokeFamily(connection, familyId, at, reason),
+        async revokeFamily(familyId, at, reason, events) {
+          if (await revokeFamily(connection, familyId, at, reason, events)) announced = true;
+        },
       }),
     );
+    if (announced) this.onEventsCommitted();
+    return result;
   }
 
   /** Sealed successors whose grace has ended are erased, not merely ignored. */

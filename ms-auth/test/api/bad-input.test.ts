@@ -137,6 +137,23 @@ describe('ms-auth bad input', () => {
     assert.equal(unknown.status, 404);
   });
 
+  // Found by the fuzzer (e2e/fuzz.test.ts): the router's 405 on an OAuth endpoint was problem+json.
+  it('answers another method on an OAuth endpoint in RFC 6749 form (405, invalid_request)', async () => {
+    const attempts: [method: string, endpoint: string][] = [
+      ['GET', '/api/auth/token'],
+      ['GET', '/api/auth/revoke'],
+      ['DELETE', '/api/auth/introspect'],
+    ];
+    for (const [method, endpoint] of attempts) {
+      const response = await httpRequest(`${auth.url}${endpoint}`, { method });
+      assert.equal(response.status, 405, `${method} ${endpoint}`);
+      assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+      assert.equal(field(response, 'error'), 'invalid_request', `${method} ${endpoint}`);
+      assert.equal(typeof field(response, 'error_description'), 'string');
+      assert.equal(response.headers.get('cache-control'), 'no-store');
+    }
+  });
+
   it('rate-limits the token endpoint per client address', async () => {
     const limited = await auth.startVariant({ TOKEN_RATE_LIMIT_PER_IP_PER_MINUTE: '2' });
     const statuses: number[] = [];

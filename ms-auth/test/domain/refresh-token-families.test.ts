@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createTestMysqlDatabase, type TestMysqlDatabase } from '@marketshare/platform/testing';
-import { loadMigrations, runMigrations, type RowDataPacket } from '@marketshare/platform/mysql';
-import { MIGRATIONS_DIRECTORY } from '../../src/bootstrap.js';
+import { runMigrations, type RowDataPacket } from '@marketshare/platform/mysql';
+import { authMigrations } from '../../src/bootstrap.js';
 import type { AuthMetrics } from '../../src/domain/auth-metrics.js';
 import { OAuthError } from '../../src/domain/oauth-error.js';
 import {
@@ -50,7 +50,7 @@ describe('ms-auth refresh-token families', () => {
 
   before(async () => {
     db = await createTestMysqlDatabase('ms_auth_families');
-    await runMigrations(db.url, await loadMigrations(MIGRATIONS_DIRECTORY));
+    await runMigrations(db.url, await authMigrations());
     repository = new RefreshTokensRepository(db.pool);
   });
 
@@ -76,7 +76,7 @@ describe('ms-auth refresh-token families', () => {
 
   describe('strict (grace 0)', () => {
     it('issues 256-bit opaque tokens and stores only their SHA-256', async () => {
-      const token = await familiesWith(0).start(owner);
+      const { token } = await familiesWith(0).start(owner);
       assert.equal(Buffer.from(token, 'base64url').length, 32);
       const [rows] = await db.pool.query('SELECT token_hash FROM refresh_tokens');
       assert.ok(Array.isArray(rows));
@@ -85,14 +85,14 @@ describe('ms-auth refresh-token families', () => {
 
     it('binds a token to its client', async () => {
       const families = familiesWith(0);
-      const token = await families.start(owner);
+      const { token } = await families.start(owner);
       await assert.rejects(families.redeemable(token, 'ms-orders'), isOAuthError);
       assert.ok(await families.redeemable(token, 'frontend'));
     });
 
     it('lets exactly one of two rotations racing on the same record through, and revokes the family', async () => {
       const families = familiesWith(0);
-      const token = await families.start(owner);
+      const { token } = await families.start(owner);
       const record = await families.redeemable(token, 'frontend');
       const reusesBefore = reuseCount;
       const outcomes = await Promise.allSettled([families.rotate(record), families.rotate(record)]);
@@ -113,7 +113,7 @@ describe('ms-auth refresh-token families', () => {
 
     it('revokes a family by any of its tokens, and only for its own client', async () => {
       const families = familiesWith(0);
-      const token = await families.start(owner);
+      const { token } = await families.start(owner);
       assert.equal(await families.revokeByToken(token, 'ms-orders'), false);
       assert.ok(await families.describeLive(token, 'frontend'));
       assert.equal(await families.revokeByToken(token, 'frontend'), true);
@@ -126,7 +126,7 @@ describe('ms-auth refresh-token families', () => {
 
     it('hands the same successor back just inside the grace, and revokes the family at its end', async () => {
       now = Date.now();
-      const first = await families().start(owner);
+      const { token: first } = await families().start(owner);
       const second = await refresh(families(), first);
       const gracedBefore = graceCount;
       now += GRACE_SECONDS * 1000 - 1;
@@ -143,7 +143,7 @@ describe('ms-auth refresh-token families', () => {
 
     it('keeps the successor only sealed, and erases it once its grace has lapsed', async () => {
       now = Date.now();
-      const first = await families().start(owner);
+      const { token: first } = await families().start(owner);
       const second = await refresh(families(), first);
       const sealed = (await rotationRow(first))['successor_sealed'];
       assert.ok(Buffer.isBuffer(sealed));
@@ -160,7 +160,7 @@ describe('ms-auth refresh-token families', () => {
 
     it('never rolls a chain back: once the successor was rotated, a replay of its predecessor revokes', async () => {
       now = Date.now();
-      const first = await families().start(owner);
+      const { token: first } = await families().start(owner);
       const second = await refresh(families(), first);
       const third = await refresh(families(), second);
       // Rotating the successor erased the predecessor's sealed copy of it.
@@ -171,7 +171,7 @@ describe('ms-auth refresh-token families', () => {
 
     it('revokes when another client replays a rotated token, and hands it nothing', async () => {
       now = Date.now();
-      const first = await families().start(owner);
+      const { token: first } = await families().start(owner);
       const second = await refresh(families(), first);
       const reusesBefore = reuseCount;
       await assert.rejects(refresh(families(), first, 'ms-orders'), isOAuthError);
@@ -182,7 +182,7 @@ describe('ms-auth refresh-token families', () => {
 
     it('hands nothing back when the sealed copy does not open (another secret): that is reuse', async () => {
       now = Date.now();
-      const first = await families().start(owner);
+      const { token: first } = await families().start(owner);
       const second = await refresh(families(), first);
       const otherSecret = familiesWith(GRACE_SECONDS, 'another-key-encryption-secret-987654');
       await assert.rejects(refresh(otherSecret, first), isOAuthError);
@@ -191,7 +191,7 @@ describe('ms-auth refresh-token families', () => {
 
     it('gives every one of several racing rotations of one record the one successor', async () => {
       now = Date.now();
-      const start = await families().start(owner);
+      const { token: start } = await families().start(owner);
       const record = await families().redeemable(start, 'frontend');
       const tokens = await Promise.all(Array.from({ length: 5 }, () => families().rotate(record)));
       assert.equal(new Set(tokens).size, 1);

@@ -1,4 +1,4 @@
-import { createLogger, parseConfig, type ListeningServer } from '@marketshare/platform';
+import { RevocationList, createLogger, parseConfig, type ListeningServer } from '@marketshare/platform';
 import { createTestMysqlDatabase, serveForTest, type TestMysqlDatabase } from '@marketshare/platform/testing';
 import type { RowDataPacket } from '@marketshare/platform/mysql';
 import { buildApp, createSigner } from '../../src/app.js';
@@ -29,6 +29,8 @@ export interface AuthHarness {
   keyRing: SigningKeyRing;
   signer: AccessTokenSigner;
   users: FakeUsersService;
+  /** What introspection applies as announced revocations; tests apply them directly (no broker). */
+  revocations: RevocationList;
   /** Another ms-auth app on the same database and keys, with some settings changed. */
   startVariant(overrides: Record<string, string>): Promise<ListeningServer>;
   rowCounts(): Promise<Record<string, number>>;
@@ -78,8 +80,13 @@ export async function startAuthHarness(
   const config = configFor(db, users.url, overrides);
   const keyRing = await prepareAuthStore(config, db.pool);
   const servers: ListeningServer[] = [];
+  const revocations = new RevocationList({
+    maxTokenLifetimeSeconds: config.ACCESS_TOKEN_MAX_LIFETIME_SECONDS,
+  });
   const serve = async (variantConfig: AuthConfig) => {
-    const server = await serveForTest(buildApp(variantConfig, { pool: db.pool, keyRing, logger }));
+    const server = await serveForTest(
+      buildApp(variantConfig, { pool: db.pool, keyRing, logger, revocations }),
+    );
     // A test may close a server itself; stop() closes whatever is left.
     let closing: Promise<void> | undefined;
     const closeOnce: ListeningServer = { ...server, close: () => (closing ??= server.close()) };
@@ -95,6 +102,7 @@ export async function startAuthHarness(
     keyRing,
     signer: createSigner(config, keyRing),
     users,
+    revocations,
     startVariant: (variant) => serve(configFor(db, users.url, { ...overrides, ...variant })),
     async rowCounts() {
       const counts: Record<string, number> = {};

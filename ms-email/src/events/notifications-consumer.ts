@@ -1,9 +1,9 @@
 import type { Logger } from '@marketshare/platform';
-import { EventConsumer, PermanentFailure } from '@marketshare/platform/rabbit';
+import { EventConsumer, NotYet, PermanentFailure } from '@marketshare/platform/rabbit';
 import type { RabbitConnection } from '@marketshare/platform/rabbit';
 import type { MetricsRegistry } from '@marketshare/platform';
 import type { NotificationService } from '../domain/deliver-notification.js';
-import { UndeliverableEvent } from '../domain/errors.js';
+import { DeliveryInProgress, UndeliverableEvent } from '../domain/errors.js';
 import { notifiedEventTypes } from '../domain/notifications.js';
 
 /**
@@ -48,6 +48,9 @@ export function createNotificationsConsumer(
         await service.deliver(envelope, { attempt: context.attempt, maxAttempts });
       } catch (error) {
         if (error instanceof UndeliverableEvent) throw new PermanentFailure(error.message, { cause: error });
+        // Another claim on the event (maybe of an instance killed mid-send) lasts until its lease
+        // runs out: waiting for it must not use up the attempts and dead-letter the email.
+        if (error instanceof DeliveryInProgress) throw new NotYet(error.message, { cause: error });
         throw error;
       }
     },

@@ -1,4 +1,12 @@
-import { JwksVerifier, createLogger, createServiceMetrics, parseConfig } from '@marketshare/platform';
+import {
+  JwksVerifier,
+  createLogger,
+  createServiceMetrics,
+  parseConfig,
+  withRevocationChecks,
+  type TokenVerifier,
+} from '@marketshare/platform';
+import type { RabbitConnection } from '@marketshare/platform/rabbit';
 import { TestTokenIssuer, httpRequest, serveForTest, startTestMongo } from '@marketshare/platform/testing';
 import mongoose, { type Connection } from 'mongoose';
 import { buildApp } from '../../src/app.js';
@@ -24,7 +32,11 @@ export interface OrdersTestApp {
   stop(): Promise<void>;
 }
 
-export async function startOrdersApp(env: Record<string, string> = {}): Promise<OrdersTestApp> {
+/** With `revocationsFrom` the app's verifier applies the revocations published there, as main.ts wires it. */
+export async function startOrdersApp(
+  env: Record<string, string> = {},
+  options: { revocationsFrom?: RabbitConnection } = {},
+): Promise<OrdersTestApp> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -69,6 +81,18 @@ export async function startOrdersApp(env: Record<string, string> = {}): Promise<
     });
     const models = ordersModels(connection);
     await ensureIndexes(models);
+    const logger = createLogger({ service: 'ms-orders-test', level: process.env['LOG_LEVEL'] ?? 'silent' });
+    let appVerifier: TokenVerifier = verifier;
+    if (options.revocationsFrom) {
+      const checks = withRevocationChecks(options.revocationsFrom, verifier, {
+        service: 'ms-orders-test',
+        logger,
+        maxTokenLifetimeSeconds: config.ACCESS_TOKEN_MAX_LIFETIME_SECONDS,
+      });
+      await checks.feed.waitUntilConsuming(10_000);
+      cleanups.push(() => checks.feed.stop());
+      appVerifier = checks.verifier;
+    }
     const payments = { approvalProbability: config.PAYMENT_APPROVAL_PROBABILITY };
     const provider: PaymentProvider = {
       authorize: (request) =>
@@ -81,9 +105,9 @@ export async function startOrdersApp(env: Record<string, string> = {}): Promise<
       config,
       connection,
       models,
-      logger: createLogger({ service: 'ms-orders-test', level: process.env['LOG_LEVEL'] ?? 'silent' }),
+      logger,
       metrics: createServiceMetrics('ms-orders', { defaultMetrics: false }),
-      verifier,
+      verifier: appVerifier,
       products: new HttpProductsClient({
         baseUrl: config.PRODUCTS_URL,
         timeoutMs: config.PRODUCTS_TIMEOUT_MS,

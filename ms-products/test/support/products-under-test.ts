@@ -6,10 +6,13 @@ import {
   createLogger,
   createServiceMetrics,
   parseConfig,
+  withRevocationChecks,
   type Logger,
   type ServiceMetrics,
+  type TokenVerifier,
 } from '@marketshare/platform';
 import { runPgMigrations, type PgPool } from '@marketshare/platform/pg';
+import type { RabbitConnection } from '@marketshare/platform/rabbit';
 import {
   TestTokenIssuer,
   createTestPgDatabase,
@@ -83,21 +86,36 @@ export async function prepareProductsTest(
   }
 }
 
-/** Serves ms-products' app over the base on a random port; returns its URL. */
+/**
+ * Serves ms-products' app over the base on a random port; returns its URL. With
+ * `revocationsFrom` its verifier applies the revocations published there, as main.ts wires it.
+ */
 export async function serveProducts(
   base: ProductsTestBase,
   onEventsCommitted: () => void = () => undefined,
+  options: { revocationsFrom?: RabbitConnection } = {},
 ): Promise<string> {
+  let verifier: TokenVerifier = new JwksVerifier({
+    jwksUrl: base.issuer.jwksUrl,
+    issuer: base.issuer.issuer,
+    audience: base.issuer.audience,
+  });
+  if (options.revocationsFrom) {
+    const checks = withRevocationChecks(options.revocationsFrom, verifier, {
+      service: 'ms-products-test',
+      logger: base.logger,
+      maxTokenLifetimeSeconds: base.config.ACCESS_TOKEN_MAX_LIFETIME_SECONDS,
+    });
+    await checks.feed.waitUntilConsuming(10_000);
+    base.onStop(() => checks.feed.stop());
+    verifier = checks.verifier;
+  }
   const app = buildApp({
     config: base.config,
     pool: base.pool,
     logger: base.logger,
     metrics: base.metrics,
-    verifier: new JwksVerifier({
-      jwksUrl: base.issuer.jwksUrl,
-      issuer: base.issuer.issuer,
-      audience: base.issuer.audience,
-    }),
+    verifier,
     onEventsCommitted,
   });
   const server = await serveForTest(app);

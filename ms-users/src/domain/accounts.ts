@@ -99,15 +99,12 @@ export class AccountService {
   /** Idempotent: deactivating a deactivated account changes nothing. */
   async deactivateOwn(accountId: string): Promise<void> {
     const account = await this.existing(accountId);
-    if (account.status === 'active') {
-      await this.deps.accounts.deactivate(account.id, SELF_DEACTIVATION_REASON, this.deps.clock());
-    }
+    if (account.status === 'active') await this.deactivate(account.id, SELF_DEACTIVATION_REASON);
   }
 
   async deactivateByAdmin(accountId: string, reason: string): Promise<Account> {
     const account = await this.existing(accountId);
-    if (account.status === 'active')
-      await this.deps.accounts.deactivate(account.id, reason, this.deps.clock());
+    if (account.status === 'active') await this.deactivate(account.id, reason);
     return this.existing(account.id);
   }
 
@@ -116,6 +113,14 @@ export class AccountService {
     const account = await this.deps.accounts.findById(accountId);
     if (!account || account.role !== 'seller' || account.status !== 'active') throw notFound();
     return account;
+  }
+
+  /** Its unexpired access tokens are revoked with it, everywhere they are verified. */
+  private async deactivate(accountId: string, reason: string): Promise<void> {
+    const now = this.deps.clock();
+    await this.deps.accounts.deactivate(accountId, reason, now, [
+      subjectRevoked(accountId, now, 'deactivated'),
+    ]);
   }
 
   private async existing(accountId: string): Promise<Account> {
@@ -157,6 +162,19 @@ export class AccountService {
     await this.deps.accounts.insert(account, eventsFor(account)).catch(translateDuplicate);
     return account;
   }
+}
+
+/** `auth.subject_revoked`: every access token of the account issued until `at` stops working. */
+export function subjectRevoked(
+  accountId: string,
+  at: Date,
+  reason: 'deactivated' | 'password_reset',
+): EventEnvelope {
+  return newEnvelope(
+    EventTypes.AuthSubjectRevoked,
+    { subject: accountId, revokedBefore: at.toISOString(), reason },
+    at,
+  );
 }
 
 export function accountWords(account: Pick<Account, 'username' | 'email'>): string[] {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { EventTypes, newEnvelope } from '@marketshare/platform/contracts';
-import { accountWords } from './accounts.js';
+import { accountWords, subjectRevoked } from './accounts.js';
 import { DomainError } from './errors.js';
 import { assertAcceptablePassword, type PasswordHasher } from './passwords.js';
 import type { AccountRepository, Clock, PasswordResetRepository } from './ports.js';
@@ -70,9 +70,13 @@ export class PasswordResetService {
     assertAcceptablePassword(newPassword, 'newPassword', { accountWords: accountWords(pending) });
     const passwordHash = await this.deps.hasher.hash(newPassword);
     const key = throttleKey(pending.username, pending.username);
-    // Re-checked under a lock: of two concurrent confirmations only one succeeds.
-    if (!(await this.deps.resets.redeem(tokenHash, this.deps.clock(), passwordHash, key)))
-      throw invalidToken();
+    // Re-checked under a lock: of two concurrent confirmations only one succeeds. Whoever held
+    // the old password may hold tokens too: those issued until now are revoked with it.
+    const now = this.deps.clock();
+    const redeemed = await this.deps.resets.redeem(tokenHash, now, passwordHash, key, (accountId) => [
+      subjectRevoked(accountId, now, 'password_reset'),
+    ]);
+    if (!redeemed) throw invalidToken();
   }
 }
 

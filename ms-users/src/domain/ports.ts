@@ -53,8 +53,11 @@ export interface AccountRepository {
   update(id: string, changes: AccountChanges, updatedAt: Date): Promise<void>;
   /** Replaces a weaker hash of the same password; does nothing if the hash changed meanwhile. */
   upgradePasswordHash(id: string, oldHash: string, newHash: string): Promise<void>;
-  /** Marks the account deactivated and voids its reset tokens; false when it does not exist. */
-  deactivate(id: string, reason: string, at: Date): Promise<boolean>;
+  /**
+   * Marks an active account deactivated, voids its reset tokens and enqueues `events`,
+   * atomically; false (and no events) when there is no such active account.
+   */
+  deactivate(id: string, reason: string, at: Date, events: readonly EventEnvelope[]): Promise<boolean>;
 }
 
 /** What the admin account search filters on; every given part must match. */
@@ -114,9 +117,16 @@ export interface PasswordResetRepository {
   findRedeemable(tokenHash: string, now: Date): Promise<RedeemableReset | undefined>;
   /**
    * Atomically: re-checks the token under a lock, sets the password, marks the token used,
-   * voids the account's other tokens and clears `throttleKey`. False when no longer redeemable.
+   * voids the account's other tokens, clears `throttleKey` and enqueues the events `eventsFor`
+   * makes for the account. False (and no events) when no longer redeemable.
    */
-  redeem(tokenHash: string, now: Date, passwordHash: string, throttleKey: string): Promise<boolean>;
+  redeem(
+    tokenHash: string,
+    now: Date,
+    passwordHash: string,
+    throttleKey: string,
+    eventsFor: (accountId: string) => readonly EventEnvelope[],
+  ): Promise<boolean>;
 }
 
 export type Clock = () => Date;

@@ -165,16 +165,20 @@ export class MysqlAccountRepository implements AccountRepository {
     ]);
   }
 
-  async deactivate(id: string, reason: string, at: Date): Promise<boolean> {
-    return inTransaction(this.pool, async (connection) => {
+  async deactivate(id: string, reason: string, at: Date, events: readonly EventEnvelope[]): Promise<boolean> {
+    const deactivated = await inTransaction(this.pool, async (connection) => {
       const [result] = await connection.execute<ResultSetHeader>(
         `UPDATE accounts SET status = 'deactivated', deactivated_at = ?, deactivation_reason = ?, updated_at = ?
           WHERE id = ? AND status = 'active'`,
         [at, reason, at, id],
       );
       await voidResetTokens(connection, id, at);
-      return result.affectedRows > 0;
+      if (result.affectedRows === 0) return false;
+      for (const event of events) await enqueueEvent(connection, event);
+      return true;
     });
+    if (deactivated && events.length > 0) this.onEventsCommitted();
+    return deactivated;
   }
 }
 

@@ -39,8 +39,14 @@ export class MysqlPasswordResetRepository implements PasswordResetRepository {
     return rows[0] ? toRedeemable(rows[0]) : undefined;
   }
 
-  async redeem(tokenHash: string, now: Date, passwordHash: string, throttleKey: string): Promise<boolean> {
-    return inTransaction(this.pool, async (connection) => {
+  async redeem(
+    tokenHash: string,
+    now: Date,
+    passwordHash: string,
+    throttleKey: string,
+    eventsFor: (accountId: string) => readonly EventEnvelope[],
+  ): Promise<boolean> {
+    const redeemed = await inTransaction(this.pool, async (connection) => {
       const [rows] = await connection.execute<RowDataPacket[]>(`${REDEEMABLE} FOR UPDATE`, [tokenHash, now]);
       const pending = rows[0] ? toRedeemable(rows[0]) : undefined;
       if (!pending) return false;
@@ -55,7 +61,10 @@ export class MysqlPasswordResetRepository implements PasswordResetRepository {
         pending.accountId,
       ]);
       await connection.execute('DELETE FROM login_throttle WHERE throttle_key = ?', [throttleKey]);
+      for (const event of eventsFor(pending.accountId)) await enqueueEvent(connection, event);
       return true;
     });
+    if (redeemed) this.onEventsCommitted();
+    return redeemed;
   }
 }

@@ -117,7 +117,7 @@ describe('ms-users admin account search (GET /api/users)', function () {
     const repository = new MysqlAccountRepository(service.pool);
     for (const account of accounts) {
       await repository.insert({ ...account, status: 'active' }, []);
-      if (account.deactivatedAt) await repository.deactivate(account.id, 'seeded', account.deactivatedAt);
+      if (account.deactivatedAt) await repository.deactivate(account.id, 'seeded', account.deactivatedAt, []);
     }
   });
   after(async () => {
@@ -271,7 +271,7 @@ describe('ms-users admin account search (GET /api/users)', function () {
   });
 
   // Last: it changes an account the searches above count on.
-  it('lets an admin deactivate an account idempotently, publishing nothing', async () => {
+  it('lets an admin deactivate an account idempotently, revoking its tokens once', async () => {
     const target = accounts.find((account) => account.username === 'delta');
     assert.ok(target);
     const outboxBefore = await countRows(service.pool, 'outbox');
@@ -287,7 +287,16 @@ describe('ms-users admin account search (GET /api/users)', function () {
     assert.equal(again.status, 200, again.text);
     assert.equal(field(again.body, 'deactivationReason'), 'chargeback fraud', 'the first reason stays');
     assert.equal(field(again.body, 'deactivatedAt'), field(first.body, 'deactivatedAt'));
-    assert.equal(await countRows(service.pool, 'outbox'), outboxBefore);
+    // One auth.subject_revoked (its unexpired tokens stop working), none for the repeat.
+    assert.equal(await countRows(service.pool, 'outbox'), outboxBefore + 1);
+    assert.equal(
+      await countRows(service.pool, 'outbox', 'routing_key = ? AND JSON_VALUE(envelope, ?) = ?', [
+        'auth.subject_revoked',
+        '$.data.subject',
+        target.id,
+      ]),
+      1,
+    );
     const found = await search({ q: 'delta', status: 'deactivated' });
     assert.deepEqual(idsOf(found), [target.id]);
     assert.equal(field(itemsOf(found)[0], 'deactivationReason'), 'chargeback fraud');

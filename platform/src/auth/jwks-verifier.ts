@@ -141,6 +141,7 @@ function toPrincipal(payload: jwt.JwtPayload): Principal {
   const clientId: unknown = payload['client_id'];
   const scope: unknown = payload['scope'];
   const role: unknown = payload['role'];
+  const sessionId: unknown = payload['sid'];
   if (typeof payload.sub !== 'string' || typeof clientId !== 'string') {
     throw new InvalidTokenError('token lacks subject or client');
   }
@@ -152,5 +153,7 @@ function toPrincipal(payload: jwt.JwtPayload): Principal {
     scopes: new Set(typeof scope === 'string' ? scope.split(' ').filter(Boolean) : []),
     clientId,
     tokenId: payload.jti,
+    issuedAt: payload.iat,
+    sessionId: typeof sessionId === 'string' ? sessionId : undefined,
   };
 }

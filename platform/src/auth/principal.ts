@@ -10,6 +10,10 @@ export interface Principal {
   scopes: ReadonlySet<string>;
   clientId: string;
   tokenId: string | undefined;
+  /** The token's `iat` (seconds since the epoch), what subject revocations are compared with. */
+  issuedAt: number | undefined;
+  /** The sign-in the token was minted for (`sid`); absent on client-credentials tokens. */
+  sessionId: string | undefined;
 }
 
 export function isRole(value: unknown): value is Role {

@@ -15,6 +15,9 @@ export const EventTypes = {
   OrderStatusChanged: 'order.status_changed',
   ReviewCreated: 'review.created',
   ProductImageUploaded: 'product.image_uploaded',
+  AuthTokenRevoked: 'auth.token_revoked',
+  AuthSessionRevoked: 'auth.session_revoked',
+  AuthSubjectRevoked: 'auth.subject_revoked',
 } as const;
 
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
@@ -118,6 +121,51 @@ export const ProductImageUploadedSchema = Type.Object({
 });
 export type ProductImageUploaded = Static<typeof ProductImageUploadedSchema>;
 
+// Revocations: every service that verifies access tokens locally applies them (see
+// platform/src/auth/revocation-list.ts). Minimal on purpose: ids and instants, no personal data.
+
+/** One access token was revoked before it expired (RFC 7009 on an access token). */
+export const AuthTokenRevokedSchema = Type.Object({
+  jti: Type.String({ minLength: 1, maxLength: 64 }),
+  subject: Type.String({ minLength: 1, maxLength: 64 }),
+  /** The token's own `exp`: after it the token is refused anyway, so the entry can go. */
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+export type AuthTokenRevoked = Static<typeof AuthTokenRevokedSchema>;
+
+/**
+ * A sign-in (a refresh-token family, the `sid` claim of the access tokens minted from it)
+ * ended: logout, or a replayed refresh token. Every access token of that session is revoked.
+ */
+export const AuthSessionRevokedSchema = Type.Object({
+  sessionId: Type.String({ minLength: 1, maxLength: 64 }),
+  subject: Type.String({ minLength: 1, maxLength: 64 }),
+  revokedAt: Type.String({ format: 'date-time' }),
+  reason: Type.Union([Type.Literal('logout'), Type.Literal('refresh_token_reuse')]),
+});
+export type AuthSessionRevoked = Static<typeof AuthSessionRevokedSchema>;
+
+export const SubjectRevocationReasonSchema = Type.Union([
+  Type.Literal('deactivated'),
+  Type.Literal('password_reset'),
+  Type.Literal('logout_all'),
+]);
+
+/** Every access token of `subject` issued at or before `revokedBefore` is revoked. */
+export const AuthSubjectRevokedSchema = Type.Object({
+  subject: Type.String({ minLength: 1, maxLength: 64 }),
+  revokedBefore: Type.String({ format: 'date-time' }),
+  reason: SubjectRevocationReasonSchema,
+});
+export type AuthSubjectRevoked = Static<typeof AuthSubjectRevokedSchema>;
+
+/** The routing keys of the three revocations, for the queues that apply them. */
+export const REVOCATION_EVENT_TYPES = [
+  EventTypes.AuthTokenRevoked,
+  EventTypes.AuthSessionRevoked,
+  EventTypes.AuthSubjectRevoked,
+] as const;
+
 /** Payload schema per event type: the single place a new event is registered. */
 export const EventPayloadSchemas = {
   [EventTypes.AccountCreated]: AccountCreatedSchema,
@@ -126,6 +174,9 @@ export const EventPayloadSchemas = {
   [EventTypes.OrderStatusChanged]: OrderStatusChangedSchema,
   [EventTypes.ReviewCreated]: ReviewCreatedSchema,
   [EventTypes.ProductImageUploaded]: ProductImageUploadedSchema,
+  [EventTypes.AuthTokenRevoked]: AuthTokenRevokedSchema,
+  [EventTypes.AuthSessionRevoked]: AuthSessionRevokedSchema,
+  [EventTypes.AuthSubjectRevoked]: AuthSubjectRevokedSchema,
 } satisfies Record<EventType, TSchema>;
 
 export type EventPayloads = { [K in EventType]: Static<(typeof EventPayloadSchemas)[K]> };

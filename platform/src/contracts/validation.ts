@@ -45,6 +45,9 @@ const eventValidators: { [K in EventType]: ValidateFunction<TypedEventEnvelope<K
   [EventTypes.OrderStatusChanged]: compileFor(EventTypes.OrderStatusChanged),
   [EventTypes.ReviewCreated]: compileFor(EventTypes.ReviewCreated),
   [EventTypes.ProductImageUploaded]: compileFor(EventTypes.ProductImageUploaded),
+  [EventTypes.AuthTokenRevoked]: compileFor(EventTypes.AuthTokenRevoked),
+  [EventTypes.AuthSessionRevoked]: compileFor(EventTypes.AuthSessionRevoked),
+  [EventTypes.AuthSubjectRevoked]: compileFor(EventTypes.AuthSubjectRevoked),
 };
 
 function describe(errors: ErrorObject[] | null | undefined): string[] {

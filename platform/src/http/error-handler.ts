@@ -1,4 +1,4 @@
-import type { AppMiddleware } from './context.js';
+import type { AppContext, AppMiddleware } from './context.js';
 import { HttpProblem, serviceUnavailable, statusTitle } from '../errors.js';
 import { UpstreamUnavailableError } from '../internal-client.js';
 
@@ -29,7 +29,9 @@ function fromFrameworkError(error: unknown): HttpProblem | undefined {
  * `translateError` maps a service's domain errors (which know nothing of HTTP) to HttpProblems
  * and returns anything else unchanged.
  */
-export function errorHandler(translateError: (error: unknown) => unknown = (error) => error): AppMiddleware {
+export function errorHandler(
+  translateError: (error: unknown, ctx: AppContext) => unknown = (error) => error,
+): AppMiddleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -38,7 +40,7 @@ export function errorHandler(translateError: (error: unknown) => unknown = (erro
       }
     } catch (thrown) {
       // A service's own domain errors become HttpProblems here, in the one error path.
-      const error = translateError(thrown);
+      const error = translateError(thrown, ctx);
       const problem =
         error instanceof HttpProblem
           ? error

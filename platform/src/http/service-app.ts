@@ -27,8 +27,11 @@ export interface ServiceAppOptions {
   isShuttingDown?: () => boolean;
   /** Trust X-Forwarded-For from the gateway (ctx.ip is then the client's address). */
   trustProxy?: boolean;
-  /** Maps the service's domain errors to HttpProblems; anything else is returned unchanged. */
-  translateError?: (error: unknown) => unknown;
+  /**
+   * Maps the service's domain errors to HttpProblems; anything else is returned unchanged. It
+   * sees the request too, for refusals worded by where they happen (an OAuth endpoint's 405).
+   */
+  translateError?: (error: unknown, ctx: AppContext) => unknown;
 }
 
 /**

@@ -6,7 +6,7 @@ import { validateKnownEvent } from '../contracts/index.js';
 import type { EventEnvelope } from '../contracts/index.js';
 import { ChannelKeeper } from './channel-keeper.js';
 import type { RabbitConnection } from './connection.js';
-import { errorMessage, PermanentFailure } from './errors.js';
+import { errorMessage, NotYet, PermanentFailure } from './errors.js';
 import { HandlerTimeoutError, runWithTimeout } from './handler-timeout.js';
 import type { LateOutcome } from './handler-timeout.js';
 import { KeyedSerializer } from './keyed-serializer.js';
@@ -207,15 +207,18 @@ export class EventConsumer {
       this.metrics.handlerTimeouts.inc({ queue: this.options.queue, routing_key: context.routingKey });
     }
     const reason = errorMessage(failure.error);
-    if (failure.error instanceof PermanentFailure || context.attempt >= this.settings.maxAttempts) {
+    const exhausted = context.attempt >= this.settings.maxAttempts && !(failure.error instanceof NotYet);
+    if (failure.error instanceof PermanentFailure || exhausted) {
       return this.deadLetter(delivery, context.attempt, reason);
     }
     const delayMs = retryDelayAfter(context.attempt, this.settings.retryDelaysMs);
+    // Waiting is not failing: the copy keeps this attempt's number.
+    const counted = !(failure.error instanceof NotYet);
     this.logger.warn(
-      { eventId: envelope.id, attempt: context.attempt, retryInMs: delayMs, err: reason },
+      { eventId: envelope.id, attempt: context.attempt, retryInMs: delayMs, counted, err: reason },
       'retrying',
     );
-    await retryLater(delivery, context.attempt, delayMs, reason);
+    await retryLater(delivery, counted ? context.attempt : context.attempt - 1, delayMs, reason);
     return 'retry';
   }
 

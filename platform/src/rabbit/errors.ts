@@ -6,6 +6,16 @@ export class PermanentFailure extends Error {
   override readonly name = 'PermanentFailure';
 }
 
+/**
+ * Thrown by a handler when the event cannot be handled yet for a reason that ends by itself
+ * in bounded time (another instance's lease on it, which a crashed instance leaves behind):
+ * retried after the back-off without counting as an attempt, so it is never dead-lettered
+ * for waiting. Anything that may never pass must throw an ordinary error instead.
+ */
+export class NotYet extends Error {
+  override readonly name = 'NotYet';
+}
+
 /** The broker could not be reached within the publisher's wait: nothing was sent. */
 export class PublisherUnavailableError extends Error {
   override readonly name = 'PublisherUnavailableError';

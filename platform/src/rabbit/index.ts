@@ -7,6 +7,7 @@ export { EventConsumer } from './consumer.js';
 export type { EventConsumerOptions, EventHandler, HandlerContext, IdempotencyStore } from './consumer.js';
 export { HandlerTimeoutError } from './handler-timeout.js';
 export {
+  NotYet,
   PermanentFailure,
   PublisherUnavailableError,
   PublishNotConfirmedError,

@@ -6,6 +6,7 @@ import {
   deadLetterQueueName,
   EventConsumer,
   EventPublisher,
+  NotYet,
   PermanentFailure,
   RabbitConnection,
   retryQueueName,
@@ -157,6 +158,25 @@ describe('rabbit: EventConsumer', function () {
     assert.equal(headerString(dead?.properties.headers, 'x-error'), 'recipient address rejected');
     assert.equal(dead?.properties.headers?.['x-attempts'], 1);
     assert.equal(await consumed('permanent', 'retry'), 0);
+  });
+
+  it('retries NotYet without counting attempts: waiting out a lease never dead-letters', async () => {
+    // The fault suite's finding: ms-email killed mid-send left a claim that outlived its retries.
+    const attempts: number[] = [];
+    await startConsumer({
+      queue: 'notyet',
+      maxAttempts: 2,
+      retryDelaysMs: [50],
+      handler: async (_envelope, context) => {
+        attempts.push(context.attempt);
+        if (attempts.length <= 4) throw new NotYet('held by another instance');
+      },
+    });
+    await publisher.publish(createEnvelope('notyet.thing', {}));
+    await waitFor(async () => (await consumed('notyet', 'ack')) === 1, { what: 'the ack after waiting' });
+    assert.deepEqual(attempts, [1, 1, 1, 1, 1]);
+    assert.equal(await consumed('notyet', 'dead'), 0);
+    assert.deepEqual(await inspector.drain(deadLetterQueueName('notyet')), []);
   });
 
   it('dead-letters malformed messages without calling the handler', async () => {

@@ -79,6 +79,15 @@ function inOAuthForm(error: unknown): unknown {
 }
 
 /**
+ * The refusals that no route wrapper sees, on an OAuth endpoint's path: the router's 405 for
+ * another method (a GET of /api/auth/token), in RFC 6749 form like the endpoint's own.
+ */
+export function routerRefusalsInOAuthForm(paths: ReadonlySet<string>) {
+  return (error: unknown, ctx: { path: string }): unknown =>
+    paths.has(ctx.path) ? inOAuthForm(error) : error;
+}
+
+/**
  * Makes an OAuth endpoint answer every refusal in RFC 6749 form, including the ones the
  * platform raises before the handler runs (a repeated or oversized parameter).
  */

@@ -10,6 +10,11 @@ export interface TokenGrantsDeps {
   signer: AccessTokenSigner;
   families: RefreshTokenFamilies;
   accounts: AccountDirectory;
+  /**
+   * The announced revocations: a token is not signed within the second of its subject's latest
+   * one, which `iat` (whole seconds) could not tell apart from the tokens it revoked.
+   */
+  revocations?: { msUntilIssuable(subject: string): number };
 }
 
 // Unknown user, wrong password and a disabled account all read the same.
@@ -50,20 +55,23 @@ export class TokenGrants {
     }
     if (check.outcome === 'invalid' || !isActive(check.account)) throw invalidGrant(BAD_CREDENTIALS);
     const { account } = check;
+    await this.outOfRevokedSecond(account.id);
+    // The sign-in first: its access tokens carry its id, so a logout can revoke them too.
+    const session = client.grantTypes.has('refresh_token')
+      ? await this.deps.families.start({ clientId: client.id, subject: account.id, scope })
+      : undefined;
     const access = this.deps.signer.issue({
       subject: account.id,
       clientId: client.id,
       scopes: scope,
       role: account.role,
+      ...(session ? { sessionId: session.sessionId } : {}),
     });
-    const refreshToken = client.grantTypes.has('refresh_token')
-      ? await this.deps.families.start({ clientId: client.id, subject: account.id, scope })
-      : undefined;
     return {
       grantType: 'password',
       accessToken: access.token,
       expiresIn: access.expiresIn,
-      refreshToken,
+      refreshToken: session?.token,
       scope,
     };
   }
@@ -83,12 +91,14 @@ export class TokenGrants {
       throw invalidGrant();
     }
     const refreshToken = await this.deps.families.rotate(record);
+    await this.outOfRevokedSecond(account.id);
     // The role is read fresh, so a role change reaches the next access token.
     const access = this.deps.signer.issue({
       subject: account.id,
       clientId: client.id,
       scopes: scope,
       role: account.role,
+      sessionId: record.familyId,
     });
     return {
       grantType: 'refresh_token',
@@ -97,6 +107,12 @@ export class TokenGrants {
       refreshToken,
       scope,
     };
+  }
+
+  /** At most a second or two, and only right after a password reset (deactivated accounts never get here). */
+  private async outOfRevokedSecond(subject: string): Promise<void> {
+    const waitMs = this.deps.revocations?.msUntilIssuable(subject) ?? 0;
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
 
   private clientCredentials(client: Client, requestedScope: string[] | undefined): Promise<IssuedTokens> {

@@ -13,17 +13,20 @@ export interface AccessTokenClaims {
   nbf: number;
   exp: number;
   jti: string;
+  /** The sign-in (refresh-token family) the token was minted for; absent without one. */
+  sid?: string;
 }
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
 /** Reads verified JWT claims; anything not shaped like our tokens is refused. */
 export function readAccessTokenClaims(payload: Record<string, unknown>): AccessTokenClaims | undefined {
-  const { iss, aud, sub, client_id: clientId, scope, role, iat, nbf, exp, jti } = payload;
+  const { iss, aud, sub, client_id: clientId, scope, role, iat, nbf, exp, jti, sid } = payload;
   if (typeof iss !== 'string' || typeof aud !== 'string' || typeof sub !== 'string') return undefined;
   if (typeof clientId !== 'string' || typeof scope !== 'string' || typeof jti !== 'string') return undefined;
   if (typeof iat !== 'number' || typeof nbf !== 'number' || typeof exp !== 'number') return undefined;
   if (role !== undefined && !isRole(role)) return undefined;
+  if (sid !== undefined && typeof sid !== 'string') return undefined;
   return {
     iss,
     aud,
@@ -35,6 +38,7 @@ export function readAccessTokenClaims(payload: Record<string, unknown>): AccessT
     nbf,
     exp,
     jti,
+    ...(sid === undefined ? {} : { sid }),
   };
 }
 

@@ -11,6 +11,8 @@ export interface TokenSubject {
   clientId: string;
   scopes: readonly string[];
   role?: Role;
+  /** The refresh-token family the token belongs to: a logout revokes its tokens by it. */
+  sessionId?: string;
 }
 
 export interface IssuedAccessToken {
@@ -49,6 +51,7 @@ export class AccessTokenSigner {
       nbf: now,
       exp: now + this.options.ttlSeconds,
       jti: randomUUID(),
+      ...(subject.sessionId === undefined ? {} : { sid: subject.sessionId }),
     };
     return { token: this.signClaims(claims), expiresIn: this.options.ttlSeconds, claims };
   }

@@ -1,4 +1,5 @@
 import jwt from 'jsonwebtoken';
+import type { RevocationList } from '@marketshare/platform';
 import type { RevokedAccessTokensRepository } from '../../store/revoked-access-tokens-repository.js';
 import { SIGNING_ALGORITHM, type SigningKeyRing } from '../keys/signing-key-ring.js';
 import { ACCESS_TOKEN_TYPE, readAccessTokenClaims, type AccessTokenClaims } from './access-token-claims.js';
@@ -7,6 +8,8 @@ export interface AccessTokenValidatorOptions {
   issuer: string;
   audience: string;
   clockToleranceSeconds?: number;
+  /** Revocations announced by any service (deactivation, password reset, logout), as the resource servers apply them. */
+  revocations?: RevocationList;
 }
 
 /**
@@ -46,7 +49,14 @@ export class AccessTokenValidator {
   /** The claims of a token that is valid now and was not revoked. */
   async activeClaims(token: string): Promise<AccessTokenClaims | undefined> {
     const claims = await this.verify(token);
-    if (!claims || (await this.revoked.isRevoked(claims.jti))) return undefined;
+    if (!claims) return undefined;
+    const announced = this.options.revocations?.refusal({
+      subject: claims.sub,
+      tokenId: claims.jti,
+      issuedAt: claims.iat,
+      sessionId: claims.sid,
+    });
+    if (announced !== undefined || (await this.revoked.isRevoked(claims.jti))) return undefined;
     return claims;
   }
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { EventTypes, newEnvelope, type EventEnvelope } from '@marketshare/platform/contracts';
 import type {
   RefreshTokenRecord,
   RefreshTokenTransaction,
@@ -28,6 +29,19 @@ const secondsAfter = (date: Date, seconds: number) => new Date(date.getTime() + 
 const earliest = (a: Date, b: Date) => (a.getTime() <= b.getTime() ? a : b);
 const before = (a: Date, b: Date) => a.getTime() < b.getTime();
 
+/** Every access token minted for the sign-in stops working wherever tokens are verified. */
+function sessionRevoked(
+  record: Pick<RefreshTokenRecord, 'familyId' | 'subject'>,
+  at: Date,
+  reason: 'logout' | 'refresh_token_reuse',
+): EventEnvelope {
+  return newEnvelope(
+    EventTypes.AuthSessionRevoked,
+    { sessionId: record.familyId, subject: record.subject, revokedAt: at.toISOString(), reason },
+    at,
+  );
+}
+
 type RotationOutcome =
   { kind: 'rotated' | 'replayed'; token: string } | { kind: 'revoked' } | { kind: 'reused' };
 
@@ -51,8 +65,12 @@ export class RefreshTokenFamilies {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** Starts a family for a fresh sign-in and returns its first token. */
-  async start(owner: { clientId: string; subject: string; scope: readonly string[] }): Promise<string> {
+  /** Starts a family for a fresh sign-in: its first token, and its id (the access tokens' `sid`). */
+  async start(owner: {
+    clientId: string;
+    subject: string;
+    scope: readonly string[];
+  }): Promise<{ token: string; sessionId: string }> {
     const now = this.clock();
     const familyId = randomUUID();
     const familyExpiresAt = secondsAfter(now, this.policy.absoluteTtlSeconds);
@@ -66,7 +84,7 @@ export class RefreshTokenFamilies {
         expiresAt: earliest(secondsAfter(now, this.policy.idleTtlSeconds), familyExpiresAt),
       },
     );
-    return token;
+    return { token, sessionId: familyId };
   }
 
   /**
@@ -79,14 +97,14 @@ export class RefreshTokenFamilies {
     if (!record) throw invalidGrant();
     if (record.clientId !== clientId) {
       // A rotated token in another client's hands has leaked; the grace is its own client's only.
-      if (record.usedAt !== null) await this.revokeForReuse(record.familyId);
+      if (record.usedAt !== null) await this.revokeForReuse(record);
       throw invalidGrant();
     }
     if (record.familyRevokedAt !== null) throw invalidGrant();
     const now = this.clock();
     if (record.usedAt !== null) {
       if (record.graceUntil !== null && before(now, record.graceUntil)) return record;
-      await this.revokeForReuse(record.familyId);
+      await this.revokeForReuse(record);
       throw invalidGrant();
     }
     if (!isLive(record, now)) throw invalidGrant();
@@ -124,7 +142,9 @@ export class RefreshTokenFamilies {
       }
       const successor = await this.successorWithinGrace(tx, record.tokenHash, now);
       if (successor !== undefined) return { kind: 'replayed', token: successor };
-      await tx.revokeFamily(record.familyId, now, 'reuse');
+      await tx.revokeFamily(record.familyId, now, 'reuse', [
+        sessionRevoked(record, now, 'refresh_token_reuse'),
+      ]);
       return { kind: 'reused' };
     });
     if (outcome.kind === 'reused') this.metrics.refreshReuseDetected();
@@ -151,12 +171,16 @@ export class RefreshTokenFamilies {
   async revokeByToken(token: string, clientId: string): Promise<boolean> {
     const record = await this.tokens.findByHash(hashToken(token));
     if (!record || record.clientId !== clientId) return false;
-    await this.tokens.revokeFamily(record.familyId, this.clock(), 'revoked_by_client');
+    const now = this.clock();
+    await this.tokens.revokeFamily(record.familyId, now, 'revoked_by_client', [
+      sessionRevoked(record, now, 'logout'),
+    ]);
     return true;
   }
 
+  /** No event: ms-users announced the deactivation, which revokes every token of the account. */
   async revokeFamily(familyId: string, reason: 'account_inactive'): Promise<void> {
-    await this.tokens.revokeFamily(familyId, this.clock(), reason);
+    await this.tokens.revokeFamily(familyId, this.clock(), reason, []);
   }
 
   /**
@@ -178,8 +202,12 @@ export class RefreshTokenFamilies {
     return token !== undefined && hashToken(token).equals(rotation.successorHash) ? token : undefined;
   }
 
-  private async revokeForReuse(familyId: string): Promise<void> {
-    await this.tokens.revokeFamily(familyId, this.clock(), 'reuse');
+  /** Either the client or a thief holds a copy: the access tokens of the sign-in go too. */
+  private async revokeForReuse(record: RefreshTokenRecord): Promise<void> {
+    const now = this.clock();
+    await this.tokens.revokeFamily(record.familyId, now, 'reuse', [
+      sessionRevoked(record, now, 'refresh_token_reuse'),
+    ]);
     this.metrics.refreshReuseDetected();
   }
 }

@@ -17,6 +17,8 @@ export interface IsolatedStackOptions {
   serviceEnv?: Record<string, string>;
   /** These services reach RabbitMQ through `rabbitProxy`, so a test can cut them off from it. */
   rabbitProxyFor?: string[];
+  /** Only these services of the table (default all that exist), e.g. without the site. */
+  services?: string[];
 }
 
 export interface IsolatedStack {
@@ -51,6 +53,7 @@ export async function startIsolatedStack(options: IsolatedStackOptions = {}): Pr
     const info = await startStack({
       stateDir,
       randomPorts: true,
+      services: options.services,
       dbPrefix: `e2e${id}_`,
       vhost,
       serviceEnv,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createMysqlPool, type Pool, type RowDataPacket } from '@marketshare/platform/mysql';
 import { createPgPool, type PgPool } from '@marketshare/platform/pg';
 import { GatewayClient, field } from './gateway-client.js';
-import { startIsolatedStack, type IsolatedStack } from './isolated-stack.js';
+import { startIsolatedStack, type IsolatedStack, type IsolatedStackOptions } from './isolated-stack.js';
 import { RealKeySigner } from './real-signer.js';
 import { runOnce } from './run-once.js';
 
@@ -40,26 +40,30 @@ function postgresAdminUrl(serviceUrl: string): string {
   return `postgres://postgres@127.0.0.1:5432${new URL(serviceUrl).pathname}`;
 }
 
-async function build(): Promise<World> {
-  const stack = await startIsolatedStack({
-    serviceEnv: {
-      REGISTER_RATE_LIMIT_PER_HOUR: '1000',
-      LOGIN_MAX_FAILURES: '3',
-      LOGIN_LOCK_INITIAL_SECONDS: '2',
-      LOGIN_LOCK_MAX_SECONDS: '4',
-      // Every payment within the credit limit below is approved, so an order's outcome depends on
-      // stock alone (and the limit: the one checkout meant to be declined exceeds it).
-      PAYMENT_APPROVAL_PROBABILITY: '1',
-      // 10,000.00 per order, far above what the tests buy: only a checkout meant to be declined is.
-      PAYMENT_CREDIT_LIMIT_MINOR: '1000000',
-      // Leftover reservations of failed checkouts are released within seconds, not half a minute.
-      RELEASE_SWEEP_INTERVAL_MS: '2000',
-      // The site finds out about a deactivated account within a second (admin browser test).
-      SESSION_ACCOUNT_CHECK_SECONDS: '1',
-    },
-    // orders-outages.test.ts cuts ms-orders off from RabbitMQ without stopping the shared broker.
-    rabbitProxyFor: ['ms-orders'],
-  });
+/** The shared world's stack; a suite that needs a stack of its own (faults) starts from these. */
+export const E2E_STACK_OPTIONS: IsolatedStackOptions = {
+  serviceEnv: {
+    REGISTER_RATE_LIMIT_PER_HOUR: '1000',
+    LOGIN_MAX_FAILURES: '3',
+    LOGIN_LOCK_INITIAL_SECONDS: '2',
+    LOGIN_LOCK_MAX_SECONDS: '4',
+    // Every payment within the credit limit below is approved, so an order's outcome depends on
+    // stock alone (and the limit: the one checkout meant to be declined exceeds it).
+    PAYMENT_APPROVAL_PROBABILITY: '1',
+    // 10,000.00 per order, far above what the tests buy: only a checkout meant to be declined is.
+    PAYMENT_CREDIT_LIMIT_MINOR: '1000000',
+    // Leftover reservations of failed checkouts are released within seconds, not half a minute.
+    RELEASE_SWEEP_INTERVAL_MS: '2000',
+    // The site finds out about a deactivated account within a second (admin browser test).
+    SESSION_ACCOUNT_CHECK_SECONDS: '1',
+  },
+  // orders-outages.test.ts cuts ms-orders off from RabbitMQ without stopping the shared broker.
+  rabbitProxyFor: ['ms-orders'],
+};
+
+/** A world over a stack of its own, started with these options. */
+export async function buildWorld(options: IsolatedStackOptions = E2E_STACK_OPTIONS): Promise<World> {
+  const stack = await startIsolatedStack(options);
   const { info } = stack;
   const authEnv = info.serviceEnv['ms-auth'] ?? {};
   const gateway = new GatewayClient(info.urls.gateway, info.secrets['CLIENT_SECRET_FRONTEND'] ?? '');
@@ -110,10 +114,17 @@ async function build(): Promise<World> {
  * The stack is started once, by the first end-to-end file that asks, and stopped after the
  * whole run (a root-level hook), so the files share its start-up cost.
  */
-export const e2eWorld = runOnce(build, async (current) => {
-  if (!current) return;
-  await current.signer.close().catch(() => undefined);
-  await current.usersDb.end().catch(() => undefined);
-  await current.productsDb.end().catch(() => undefined);
-  await current.stack.stop();
-});
+export const e2eWorld = runOnce(
+  () => buildWorld(),
+  async (current) => {
+    if (current) await closeWorld(current);
+  },
+);
+
+/** Lets go of a world's connections, then stops its stack and purges its data. */
+export async function closeWorld(world: World): Promise<void> {
+  await world.signer.close().catch(() => undefined);
+  await world.usersDb.end().catch(() => undefined);
+  await world.productsDb.end().catch(() => undefined);
+  await world.stack.stop();
+}

@@ -83,7 +83,7 @@ describe('end to end: the supervisor restarts what is killed', function () {
       },
       { name: 'prometheus', ready: () => ok(`${urls.prometheus}/-/ready`) },
       { name: 'alertmanager', ready: () => ok(`${urls.alertmanager}/-/ready`) },
-      { name: 'zipkin', ready: () => ok(`${urls.zipkin}/health`) },
+      { name: 'zipkin', ready: () => ok(new URL('/health', urls.zipkin).href) },
     ];
   };
 

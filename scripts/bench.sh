@@ -2,6 +2,7 @@
 # npm run bench [-- NAME...]: the load benchmarks, bench/<name>.bench.ts (e.g. `npm run bench -- search`);
 # without a name, all of them in turn. Each starts its own isolated stack on random ports and
 # writes its report to bench/reports/<name>.md (+ .json). Exits with the first failure.
+# After all of them (no names given), docs/benchmarks.md (+ .json) is rendered from every report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/bootstrap.sh
@@ -22,3 +23,7 @@ for name in "${names[@]}"; do
   printf '\n==== bench: %s ====\n' "$name"
   node --import tsx "bench/$name.bench.ts"
 done
+if [[ $# -eq 0 ]]; then
+  printf '\n==== bench summary ====\n'
+  node --import tsx bench/summary.ts
+fi

@@ -72,8 +72,11 @@ describe('sessions in a browser', function () {
       for (const tab of pages) await tab.getByTestId('signed-in-as').waitFor();
       assert.equal(await reuseDetected(), reusedBefore, 'no refresh counted as a replay');
       assert.equal(issued.has(expired.refreshToken), false, 'every answer carries the rotated token');
-      // One frontend instance: its single flight makes one refresh for all ten requests.
-      assert.equal(issued.size, 1, `${issued.size} refreshes for ${PARALLEL_LOADS} loads`);
+      // One frontend instance: its single flight makes one refresh for all ten requests that carry
+      // the expired token. On a busy machine the loads can straddle the e2e stack's 1 s account
+      // check, whose own refresh (of the new token) is the only other one allowed; without the
+      // single flight each of the ten would refresh.
+      assert.ok(issued.size <= 2, `${issued.size} refreshes for ${PARALLEL_LOADS} loads`);
 
       // Alive afterwards: the cookie holds the new tokens, and they refresh again (the family
       // was not revoked). The e2e stack refreshes at least every second (account check).

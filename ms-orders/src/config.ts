@@ -51,6 +51,8 @@ export const OrdersConfigSchema = Type.Object({
   OUTBOX_LEASE_MS: Type.Integer({ minimum: 1_000, maximum: 600_000, default: 30_000 }),
   /** How often the release sweep retries releases/confirms ms-products has not heard yet. */
   RELEASE_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
+  /** Completed checkouts (Idempotency-Key records) are forgotten after this many hours. */
+  DEDUP_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 8760, default: 168 }),
   /** Items of each kind the sweep handles per pass. */
   RELEASE_SWEEP_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 1_000, default: 100 }),
   /** A checkout still in progress after this is taken for dead and its reservations released. */

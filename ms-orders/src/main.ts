@@ -9,6 +9,7 @@ import {
   installCrashHandlers,
   withRevocationChecks,
 } from '@marketshare/platform';
+import { startPruning } from '@marketshare/platform/outbox';
 import { EventPublisher, RabbitConnection } from '@marketshare/platform/rabbit';
 import mongoose from 'mongoose';
 import { buildApp } from './app.js';
@@ -109,6 +110,11 @@ const releaseSweep = new ReleaseSweep({
   notFoundSettleMs: Math.max(config.STUCK_CHECKOUT_AFTER_MS, 10 * config.PRODUCTS_TIMEOUT_MS),
 });
 releaseSweep.start();
+const checkoutsPruning = startPruning({
+  name: 'checkouts',
+  prune: () => new MongoCheckoutStore(models).pruneCompleted(config.DEDUP_RETENTION_HOURS * 3600_000),
+  logger,
+});
 // Off by default: demo traffic that advances orders as their sellers would.
 const simulator = config.ORDER_SIMULATOR_ENABLED ? progressionSimulatorFor(deps) : undefined;
 simulator?.start();
@@ -129,6 +135,7 @@ lifecycle.onStop('event publisher', () => publisher.close());
 lifecycle.onStop('revocation feed', () => revocationChecks.feed.stop());
 lifecycle.onStop('outbox relay', () => relay.stop());
 lifecycle.onStop('release sweep', () => releaseSweep.stop());
+lifecycle.onStop('checkouts pruning', () => checkoutsPruning.stop());
 lifecycle.onStop('progression simulator', async () => simulator?.stop());
 lifecycle.onStop('http server', () => server.close());
 lifecycle.installSignalHandlers();

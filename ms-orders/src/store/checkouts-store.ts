@@ -98,6 +98,20 @@ export class MongoCheckoutStore {
     }));
   }
 
+  /**
+   * Forgets completed attempts older than `retentionMs` (DEDUP_RETENTION_HOURS): a client
+   * retries a checkout within minutes, not days; after the window the same key is new again.
+   * Attempts in progress are the release sweep's, never pruned here.
+   */
+  async pruneCompleted(retentionMs: number, now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - retentionMs);
+    const result = await this.models.checkouts.deleteMany({
+      state: 'completed',
+      completedAt: mongoose.trusted({ $lt: cutoff }),
+    });
+    return result.deletedCount;
+  }
+
   /** Forgets an attempt that changed nothing lasting, so the same key may be tried again. */
   async abandon(id: string): Promise<void> {
     await this.models.checkouts.deleteOne({ _id: id, state: 'in_progress' });

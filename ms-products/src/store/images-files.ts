@@ -48,9 +48,13 @@ export class ImageFiles implements ImageFileStore {
     await mkdir(this.root, { recursive: true });
     const stagedPath = path.join(this.root, `${STAGING_PREFIX}${randomUUID()}.tmp`);
     const discard = () => rm(stagedPath, { force: true });
+    const target = createWriteStream(stagedPath, { flags: 'wx', mode: 0o644 });
     try {
-      await pipeline(source, inspect, createWriteStream(stagedPath, { flags: 'wx', mode: 0o644 }));
+      await pipeline(source, inspect, target);
     } catch (error) {
+      // A source that fails at once can beat the file's open: removing it before the stream has
+      // closed would leave the file it then creates behind.
+      if (!target.closed) await new Promise<void>((resolve) => target.once('close', () => resolve()));
       await discard();
       throw error;
     }

@@ -9,19 +9,11 @@ cd "$(dirname "$0")/.."
 
 # shellcheck source=scripts/lib/bootstrap.sh
 . scripts/lib/bootstrap.sh
+# shellcheck source=scripts/lib/test-infra.sh
+. scripts/lib/test-infra.sh
 bootstrap
 
-export TEST_INFRA_DIR="${TEST_INFRA_DIR:-$PWD/.local/test-infra}"
-cleanup() {
-  local rc=$?
-  STACK_DIR="$TEST_INFRA_DIR" node --import tsx scripts/stack/cli.ts stop >/dev/null 2>&1 || true
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-STACK_DIR="$TEST_INFRA_DIR" node --import tsx scripts/stack/cli.ts infra
+start_test_infra
 
 export FAULT_PROFILE="${FAULT_PROFILE:-long}"
 npx mocha scripts/test/faults-invariants.test.ts e2e/faults.test.ts

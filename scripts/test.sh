@@ -9,23 +9,14 @@ phase() { printf '\n==== %s ====\n' "$*"; }
 
 # shellcheck source=scripts/lib/bootstrap.sh
 . scripts/lib/bootstrap.sh
+# shellcheck source=scripts/lib/test-infra.sh
+. scripts/lib/test-infra.sh
 
 phase "bootstrap: npm dependencies and system packages"
 bootstrap
 
-# What `infra` starts is recorded here, and stopped when the tests end.
-export TEST_INFRA_DIR="${TEST_INFRA_DIR:-$PWD/.local/test-infra}"
-cleanup() {
-  local rc=$?
-  STACK_DIR="$TEST_INFRA_DIR" node --import tsx scripts/stack/cli.ts stop >/dev/null 2>&1 || true
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
 phase "infrastructure: PostgreSQL, MariaDB, RabbitMQ"
-STACK_DIR="$TEST_INFRA_DIR" node --import tsx scripts/stack/cli.ts infra
+start_test_infra
 
 phase "lint"
 npm run lint
